@@ -1,0 +1,53 @@
+# Two commands for a fresh machine: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install messages migrate demo serve lint check e2e-deps e2e bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) messages
+
+# Compile the .po catalogues with Babel (from PyPI), so no system gettext is needed.
+messages: $(STAMP)
+	$(PY) -m portal.compile_messages
+
+migrate: install
+	DEBUG=$${DEBUG-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG-1} $(PY) manage.py sync_roles
+
+demo: migrate
+	DEBUG=$${DEBUG-1} $(PY) manage.py seed_demo
+
+run: demo
+	DEBUG=$${DEBUG-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The browser journeys need Chromium (Debian's package) and axe-core (npm); without Chromium they are skipped
+# and the run says so in its summary.
+test: install
+	@if command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e-deps; \
+	  else echo "make test: no Chromium found, the end-to-end browser journeys will be skipped"; fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+e2e-deps: tests/e2e/node_modules/axe-core/axe.min.js
+
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package-lock.json
+	npm ci --no-audit --no-fund --silent --prefix tests/e2e
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -1,0 +1,122 @@
+"""Reads of the centre model, with their joins applied, and the scoping rules of who may see what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import Business, BusinessMembership, Centre, FeeRate, User, Zone
+
+
+def today() -> dt.date:
+    """Today's date in Europe/Warsaw, which is what a rate, a season or a card's validity means."""
+    return timezone.localdate()
+
+
+# --- Scoping ------------------------------------------------------------------------------------------
+
+def staff_centres(user: User) -> QuerySet[Centre]:
+    """Centres whose office the user works for; every centre for a superuser; none for anyone else."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Centre.objects.none()
+    if user.is_superuser:
+        return Centre.objects.all()
+    if not user.is_staff:
+        return Centre.objects.none()
+    return user.staff_centres.all()
+
+
+def staff_centre_ids(user: User) -> set[int]:
+    """Cached per user object: admin and API checks call this many times per request."""
+    cached = getattr(user, "_staff_centre_ids", None)
+    if cached is None:
+        cached = set(staff_centres(user).values_list("pk", flat=True))
+        user._staff_centre_ids = cached
+    return cached
+
+
+def is_staff_of(user: User, centre_id: int | None) -> bool:
+    return centre_id is not None and centre_id in staff_centre_ids(user)
+
+
+def businesses_of(user: User, roles: Iterable[str] | None = None) -> QuerySet[Business]:
+    """Businesses the user acts for, optionally only in the given roles."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Business.objects.none()
+    memberships = BusinessMembership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    return Business.objects.filter(pk__in=memberships.values("business_id"))
+
+
+def managed_businesses(user: User) -> QuerySet[Business]:
+    """Businesses where the user is owner or manager (may apply, manage perks, read figures)."""
+    return businesses_of(user, BusinessMembership.MANAGING_ROLES)
+
+
+def membership_role(user: User, business_id: int) -> str | None:
+    if not (user and user.is_authenticated):
+        return None
+    return (BusinessMembership.objects.filter(user=user, business_id=business_id)
+            .values_list("role", flat=True).first())
+
+
+def current_centre(request: HttpRequest) -> Centre | None:
+    """The centre a page is about: chosen in the session, else the user's, else the first active one."""
+    cached = getattr(request, "_current_centre", None)
+    if cached is not None:
+        return cached
+    centres = Centre.objects.filter(is_active=True)
+    slug = request.session.get("centre") if hasattr(request, "session") else None
+    centre = centres.filter(slug=slug).first() if slug else None
+    if centre is None:
+        centre = centres.order_by("pk").first()
+    request._current_centre = centre
+    return centre
+
+
+# --- Fee rates ----------------------------------------------------------------------------------------
+
+def rate_on(*, zone: Zone, use: str, day: dt.date) -> FeeRate | None:
+    """The rate in force on a day: one query."""
+    return (FeeRate.objects.filter(zone=zone, use=use, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by("-valid_from").first())
+
+
+def rates_between(*, zone: Zone, use: str, start: dt.date, end: dt.date) -> list[FeeRate]:
+    """Every rate that applies to some day in [start, end], in date order: one query."""
+    return list(FeeRate.objects.filter(zone=zone, use=use, valid_from__lte=end)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("valid_from"))
+
+
+def overlapping_rates(*, zone: Zone, use: str, valid_from: dt.date, valid_to: dt.date | None,
+                      exclude_pk: int | None = None) -> QuerySet[FeeRate]:
+    qs = FeeRate.objects.filter(zone=zone, use=use).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    if valid_to is not None:
+        qs = qs.filter(valid_from__lte=valid_to)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+# --- Lists for the API and pages ----------------------------------------------------------------------
+
+def zone_list(*, on: dt.date | None = None) -> QuerySet[Zone]:
+    """Zones with their centre, streets and the rates in force on a day (default today), prefetched."""
+    day = on or today()
+    current = FeeRate.objects.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    return (Zone.objects.select_related("centre")
+            .prefetch_related("streets", Prefetch("rates", queryset=current.order_by("use"), to_attr="current_rates"))
+            .order_by("centre__name", "name"))
+
+
+def business_list() -> QuerySet[Business]:
+    return Business.objects.select_related("centre", "street", "zone").order_by("name")
+
+
+def centre_list() -> QuerySet[Centre]:
+    return Centre.objects.order_by("name")

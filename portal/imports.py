@@ -1,0 +1,389 @@
+"""Imports and exports of the office's spreadsheets (django-import-export), scoped to one centre.
+
+An import is a job: the uploaded file is stored, a Celery task checks it in a dry run (one transaction, rolled
+back) and records a preview and the row-level errors; only when staff confirm a file without errors does the
+task import it for real, again in one transaction that is rolled back if any row fails. The job's state and
+progress live in the cache (Redis in production), so the page can poll it while a worker runs a long file.
+Each app declares its Resource classes in `<app>/resources.py`; the datasets offered are listed in DATASETS.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import tablib
+from celery import shared_task
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources, widgets
+from import_export.results import RowResult
+
+JOB_TTL = 60 * 60 * 24
+PREVIEW_ROWS = 100
+PROGRESS_EVERY = 25
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+# --- Resource building blocks, used by <app>/resources.py ---------------------------------------------
+
+class CentreResource(resources.ModelResource):
+    """A resource bound to one centre: it exports and updates only that centre's rows and files new ones there.
+
+    `centre_path` is the lookup from the model to its centre. A subclass sets `required_columns`; a file that
+    lacks one is refused as a whole before any row is read.
+    """
+
+    centre_path: str = "centre"
+    required_columns: tuple[str, ...] = ()
+
+    def __init__(self, *, centre, progress: Callable[[int, int], None] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.centre = centre
+        self.progress = progress
+        self._total = 0
+        for field in self.fields.values():
+            if isinstance(field.widget, CentreLookupWidget):
+                field.widget.centre = centre
+
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().filter(**{self.centre_path: self.centre})
+
+    def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
+        headers = [str(h).strip() for h in (dataset.headers or [])]
+        dataset.headers = headers
+        missing = [c for c in self.required_columns if c not in headers]
+        if missing:
+            raise ValidationError(_("Missing columns: %(columns)s. The first row must name the columns.")
+                                  % {"columns": ", ".join(missing)})
+        self._total = len(dataset)
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        number = kwargs.get("row_number", 0)
+        if self.progress and (number % PROGRESS_EVERY == 0 or number == self._total):
+            self.progress(number, self._total)
+
+    def import_instance(self, instance: Model, row, **kwargs) -> None:
+        """Every new row belongs to the staff's centre, whatever the file says."""
+        if self.centre_path == "centre":
+            instance.centre = self.centre
+        super().import_instance(instance, row, **kwargs)
+
+
+class CentreLookupWidget(widgets.ForeignKeyWidget):
+    """A foreign key named in the file by a natural field (a street's name, a zone's slug), within the centre.
+
+    An unknown name is a clear error on its field instead of a crash.
+    """
+
+    def __init__(self, model: type[Model], field: str, centre_path: str = "centre",
+                 related: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(model, field=field, **kwargs)
+        self.centre_path = centre_path
+        self.related = related
+        self.centre = None
+        self._found: dict[str, Model] = {}  # a file names the same street on many rows: look it up once
+
+    def get_queryset(self, value, row, *args, **kwargs) -> QuerySet:
+        return self.model._default_manager.filter(**{self.centre_path: self.centre}).select_related(*self.related)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        if text.lower() in self._found:
+            return self._found[text.lower()]
+        try:
+            obj = self.get_queryset(text, row).get(**{f"{self.field}__iexact": text})
+        except self.model.DoesNotExist:
+            raise ValueError(_("“%(value)s” is not a %(model)s of this centre.")
+                             % {"value": text, "model": self.model._meta.verbose_name}) from None
+        self._found[text.lower()] = obj
+        return obj
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A choice given by its code or by its label in Polish or English; anything else names the allowed codes."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+        self._names: dict[str, str] | None = None
+
+    def names(self) -> dict[str, str]:
+        """Every accepted spelling (lower case) to its code; built once, on first use."""
+        if self._names is None:
+            from django.utils import translation
+
+            names = {}
+            for code, label in self.choices:
+                names[code.lower()] = code
+                for lang in ("pl", "en"):
+                    with translation.override(lang):
+                        names.setdefault(str(label).lower(), code)
+            self._names = names
+        return self._names
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        if text.lower() in self.names():
+            return self.names()[text.lower()]
+        raise ValueError(_("“%(value)s” is not one of: %(codes)s.")
+                         % {"value": text, "codes": ", ".join(code for code, _label in self.choices)})
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class TrimmedCharWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs) -> str:
+        return "" if value is None else str(value).strip()
+
+
+# --- The datasets on offer ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    label: str
+    resource: str  # dotted path of the Resource class
+    model: str  # app_label.model_name, for permissions
+    importable: bool
+
+    def resource_class(self) -> type[CentreResource] | None:
+        """None while the app's resources module or class does not exist."""
+        try:
+            return import_string(self.resource)
+        except ImportError:
+            return None
+
+    def may_export(self, user) -> bool:
+        app, model = self.model.split(".")
+        return user.has_perm(f"{app}.view_{model}")
+
+    def may_import(self, user) -> bool:
+        app, model = self.model.split(".")
+        return self.importable and user.has_perm(f"{app}.add_{model}") and user.has_perm(f"{app}.change_{model}")
+
+
+DATASETS: dict[str, Dataset] = {d.key: d for d in [
+    Dataset("businesses", gettext_lazy("Businesses"), "centres.resources.BusinessResource", "centres.business", True),
+    Dataset("zones", gettext_lazy("Fee zones"), "centres.resources.ZoneResource", "centres.zone", True),
+    Dataset("rates", gettext_lazy("Fee rates of the zones"), "centres.resources.FeeRateResource", "centres.feerate",
+            True),
+    Dataset("partners", gettext_lazy("Moja Starówka partners"), "loyalty.resources.PartnerResource",
+            "loyalty.partner", True),
+    Dataset("perks", gettext_lazy("Moja Starówka perks"), "loyalty.resources.PerkResource", "loyalty.perk", True),
+    Dataset("permits", gettext_lazy("Café-garden permits"), "gardens.resources.PermitResource",
+            "gardens.application", False),
+    Dataset("contest-results", gettext_lazy("Contest results"), "contests.resources.ContestResultResource",
+            "contests.contest", False),
+]}
+
+
+def datasets_for(user) -> list[Dataset]:
+    """The datasets whose app has a resource and which the user may at least export."""
+    return [d for d in DATASETS.values() if d.resource_class() is not None and d.may_export(user)]
+
+
+# --- Reading and writing files ------------------------------------------------------------------------
+
+def file_format(filename: str) -> str:
+    ext = PurePath(filename).suffix.lower().lstrip(".")
+    if ext not in FORMATS:
+        raise ValidationError({"file": _("Upload a CSV or XLSX file.")})
+    return ext
+
+
+def read_dataset(content: bytes, fmt: str) -> tablib.Dataset:
+    """A CSV (UTF-8, with or without BOM; comma or semicolon, as Excel writes it in Poland) or an XLSX sheet."""
+    try:
+        if fmt == "csv":
+            text = content.decode("utf-8-sig")
+            try:
+                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+                delimiter = dialect.delimiter
+            except csv.Error:
+                delimiter = ","
+            dataset = tablib.Dataset().load(text, format="csv", delimiter=delimiter)
+        else:
+            dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
+    except UnicodeDecodeError:
+        raise ValidationError({"file": _("The CSV file is not in UTF-8. Save it as “CSV UTF-8” and try again.")}) \
+            from None
+    except Exception:
+        raise ValidationError({"file": _("The file could not be read as %(format)s.") % {"format": fmt.upper()}}) \
+            from None
+    if not dataset.headers:
+        raise ValidationError({"file": _("The file is empty.")})
+    return dataset
+
+
+def export_file(*, dataset_key: str, centre, fmt: str) -> tuple[bytes, str, str]:
+    """The centre's rows of a dataset as (content, content type, file name)."""
+    spec = DATASETS[dataset_key]
+    resource = spec.resource_class()(centre=centre)
+    data = resource.export()
+    # The BOM makes Excel read Polish letters in a CSV.
+    content = ("\ufeff" + data.export("csv")).encode("utf-8") if fmt == "csv" else data.export("xlsx")
+    stamp = timezone.localdate().isoformat()
+    return content, FORMATS[fmt], f"{centre.code.lower()}-{dataset_key}-{stamp}.{fmt}"
+
+
+# --- Import jobs --------------------------------------------------------------------------------------
+
+class State:
+    QUEUED = "queued"
+    CHECKING = "checking"
+    CHECKED = "checked"  # dry run passed: ready to confirm
+    INVALID = "invalid"  # dry run found errors: nothing written
+    IMPORTING = "importing"
+    DONE = "done"
+    FAILED = "failed"  # the real run found errors and rolled back: nothing written
+
+    FINISHED = (CHECKED, INVALID, DONE, FAILED)
+
+
+def _key(job_id: str) -> str:
+    return f"office-import:{job_id}"
+
+
+def get_job(job_id: str) -> dict | None:
+    return cache.get(_key(job_id))
+
+
+def _save_job(job: dict) -> None:
+    cache.set(_key(job["id"]), job, JOB_TTL)
+
+
+def start_import(*, user, centre, dataset_key: str, upload) -> dict:
+    """Store the upload and queue its dry run. Refuses unknown datasets, other formats and oversized files."""
+    spec = DATASETS.get(dataset_key)
+    if spec is None or spec.resource_class() is None or not spec.may_import(user):
+        raise ValidationError({"dataset": _("This dataset cannot be imported.")})
+    fmt = file_format(upload.name)
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // 2**20}})
+    content = upload.read()
+    read_dataset(content, fmt)  # refuse an unreadable file at once, on the form
+    job_id = uuid.uuid4().hex
+    path = default_storage.save(f"office-imports/{job_id}.{fmt}", ContentFile(content))
+    job = {"id": job_id, "dataset": dataset_key, "centre_id": centre.pk, "user_id": user.pk,
+           "filename": PurePath(upload.name).name, "path": path, "format": fmt, "state": State.QUEUED,
+           "processed": 0, "total": 0, "totals": {}, "errors": [], "preview": [], "headers": [],
+           "created": timezone.now().isoformat(), "confirmed_by": None}
+    _save_job(job)
+    run_import.delay(job_id, dry_run=True)  # the job lives in the cache and storage, not the DB
+    return job
+
+
+def confirm_import(*, job_id: str, user) -> dict:
+    """Queue the real import of a checked file; a second confirmation of the same job is refused."""
+    job = get_job(job_id)
+    if job is None or job["state"] != State.CHECKED:
+        raise ValidationError(_("This file is not ready to import: check it again."))
+    if not cache.add(f"{_key(job_id)}:confirmed", user.pk, JOB_TTL):
+        raise ValidationError(_("This file is already being imported."))
+    job.update(state=State.IMPORTING, processed=0, confirmed_by=user.pk)
+    _save_job(job)
+    run_import.delay(job_id, dry_run=False)
+    return job
+
+
+@shared_task(time_limit=30 * 60)
+def run_import(job_id: str, dry_run: bool) -> str | None:
+    """Check (dry run) or import a stored file in one transaction, recording progress, preview and errors."""
+    from centres.models import Centre
+
+    job = get_job(job_id)
+    if job is None:
+        return None
+    spec = DATASETS[job["dataset"]]
+    centre = Centre.objects.get(pk=job["centre_id"])
+    job["state"] = State.CHECKING if dry_run else State.IMPORTING
+    _save_job(job)
+
+    def progress(done: int, total: int) -> None:
+        job.update(processed=done, total=total)
+        _save_job(job)
+
+    try:
+        with default_storage.open(job["path"], "rb") as fh:
+            dataset = read_dataset(fh.read(), job["format"])
+    except (ValidationError, OSError) as exc:
+        job.update(state=State.INVALID if dry_run else State.FAILED,
+                   errors=[{"row": None, "field": "", "messages": _messages(exc)}])
+        _finish(job)
+        return job["state"]
+
+    job.update(total=len(dataset), headers=list(dataset.headers))
+    resource = spec.resource_class()(centre=centre, progress=progress)
+    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True,
+                                  rollback_on_validation_errors=True)
+    errors = _errors(result, resource)
+    totals = {k: v for k, v in result.totals.items() if v}
+    preview = [{"row": n + 1, "type": row.import_type, "values": [_cell(v) for v in values]}
+               for n, (row, values) in enumerate(zip(result.rows, dataset, strict=False), start=1)
+               if n <= PREVIEW_ROWS]
+    job.update(errors=errors, totals=totals, preview=preview, processed=len(dataset))
+    if errors:
+        job["state"] = State.INVALID if dry_run else State.FAILED
+    else:
+        job["state"] = State.CHECKED if dry_run else State.DONE
+    _finish(job)
+    return job["state"]
+
+
+def _finish(job: dict) -> None:
+    if job["state"] != State.CHECKED:  # keep the file only while it waits for confirmation
+        default_storage.delete(job["path"])
+    _save_job(job)
+
+
+def _errors(result, resource: CentreResource) -> list[dict]:
+    """Row-level errors as {row, field, messages}; rows are numbered as in the spreadsheet (the header is row 1)."""
+    columns = {f.attribute: f.column_name for f in resource.fields.values()}
+    out: list[dict] = [{"row": None, "field": "", "messages": [str(e.error)]} for e in result.base_errors]
+    for invalid in result.invalid_rows:
+        for attribute, messages in invalid.error_dict.items():
+            field = "" if attribute == NON_FIELD_ERRORS else columns.get(attribute, attribute)
+            out.append({"row": invalid.number + 1, "field": field, "messages": [str(m) for m in messages]})
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            out.append({"row": number + 1, "field": "", "messages": [str(error.error)]})
+    return sorted(out, key=lambda e: (e["row"] or 0, e["field"]))
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for messages in exc.message_dict.values() for m in messages]
+    return [str(m) for m in exc.messages]
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+ROW_TYPES = {
+    RowResult.IMPORT_TYPE_NEW: gettext_lazy("new"),
+    RowResult.IMPORT_TYPE_UPDATE: gettext_lazy("update"),
+    RowResult.IMPORT_TYPE_SKIP: gettext_lazy("unchanged"),
+    RowResult.IMPORT_TYPE_INVALID: gettext_lazy("error"),
+    RowResult.IMPORT_TYPE_ERROR: gettext_lazy("error"),
+    RowResult.IMPORT_TYPE_DELETE: gettext_lazy("delete"),
+}

@@ -1,0 +1,35 @@
+"""Small steps shared by the journeys: the expected text in a language, switching language, logging in."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+
+def t(lang: str, msgid: str) -> str:
+    """The text the page shows for an English msgid in the given language (from the compiled catalogues)."""
+    with translation.override(lang):
+        return str(translation.gettext(msgid))
+
+
+def choose_language(page, lang: str) -> None:
+    """Use the header's language switch (the portal is Polish first); a no-op for Polish."""
+    if page.locator("html").get_attribute("lang") != lang:
+        page.locator(f"header form.lang-switch button[value='{lang}']").click()
+        page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == lang
+
+
+def log_in(page, email: str, password: str, lang: str = "pl") -> None:
+    """Log in through the log-in page, in the given language."""
+    page.goto("/konto/zaloguj/")
+    choose_language(page, lang)
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("header form[action$='/konto/wyloguj/']").count() == 1, "not logged in"
+
+
+def log_out(page) -> None:
+    page.locator("header form[action$='/konto/wyloguj/'] button").click()
+    page.wait_for_load_state()
