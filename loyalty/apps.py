@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LoyaltyConfig(AppConfig):
+    name = "loyalty"
+    verbose_name = _("Moja Starówka loyalty programme")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from portal.gdpr import register
+
+        from . import services
+        from .models import Card, Partner, Perk, ProgrammeSettings
+
+        auditlog.register(Card, exclude_fields=["secret"])
+        for model in (Partner, Perk, ProgrammeSettings):
+            auditlog.register(model)
+        register("moja_starowka", exporter=services.export_personal_data, eraser=services.erase_personal_data)

@@ -1,0 +1,215 @@
+"""Verification at the till: the answer, what is recorded, the per-day limit, who may verify, speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+from rest_framework.throttling import SimpleRateThrottle
+
+from loyalty import services, tokens
+from loyalty.models import Card, Check, Perk
+from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
+from tests.loyalty.factories import CardFactory, CheckFactory, PartnerFactory, PerkFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/loyalty/verify/"
+
+
+def verify(user, partner, code, perk=None):
+    body = {"code": code, "partner": partner.pk}
+    if perk is not None:
+        body["perk"] = perk.pk
+    return client_for(user).post(URL, body)
+
+
+def test_scanned_token_of_active_card_is_valid_with_first_name_and_initial(till, partner, card, perk):
+    response = verify(till, partner, services.card_token(card))
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["valid"] is True and body["result"] == "valid"
+    assert body["holder"] == "Maria T."
+    assert body["valid_until"] == card.valid_until.isoformat()
+    assert [p["id"] for p in body["perks_today"]] == [perk.pk]
+    assert body["accepted"] is None
+    assert "Toruńska" not in response.content.decode()
+    check = Check.objects.get()
+    assert (check.card, check.partner, check.perk, check.result, check.checked_by) == (card, partner, None,
+                                                                                       "valid", till)
+
+
+def test_typed_number_with_spaces_works(till, partner, card):
+    body = verify(till, partner, card.formatted_number).json()
+    assert body["result"] == "valid"
+
+
+def test_number_failing_its_check_digit_is_400_and_not_recorded(till, partner, card):
+    wrong = card.number[:-1] + str((int(card.number[-1]) + 1) % 10)
+    response = verify(till, partner, wrong)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["attr"] == "code"
+    assert "check" in error["detail"].lower() or "cyfr" in error["detail"].lower()
+    assert not Check.objects.exists()
+
+
+def test_unknown_but_well_formed_number_is_recorded_as_unknown(till, partner):
+    response = verify(till, partner, tokens.number_for(999_999_998))
+    assert response.json()["result"] == "unknown" and response.json()["valid"] is False
+    assert Check.objects.get().card is None
+
+
+def test_forged_token_and_another_centres_card_are_unknown(till, partner, other_centre):
+    foreign = CardFactory(centre=other_centre)
+    assert verify(till, partner, services.card_token(foreign)).json()["result"] == "unknown"
+    assert verify(till, partner, foreign.number).json()["result"] == "unknown"
+    forged = tokens.make_token(card_id=foreign.pk, secret="guess") + "x"
+    assert verify(till, partner, forged).json()["result"] == "unknown"
+    assert Check.objects.filter(result="unknown").count() == 3
+
+
+@pytest.mark.parametrize("status", ["pending", "suspended", "expired", "revoked"])
+def test_card_that_is_not_active_says_why(till, partner, centre, status):
+    card = CardFactory(centre=centre, status=status)
+    body = verify(till, partner, card.number).json()
+    assert (body["result"], body["valid"]) == (status, False)
+    assert body["reason"]
+    assert body["perks_today"] == []
+
+
+@time_machine.travel(dt.datetime(2026, 5, 4, 10, 0), tick=False)
+def test_active_card_past_its_end_is_expired_before_the_daily_job_runs(till, partner, centre):
+    card = CardFactory(centre=centre, valid_until=dt.date(2026, 5, 3))
+    assert verify(till, partner, card.number).json()["result"] == "expired"
+
+
+def test_reissued_card_invalidates_the_old_token(till, partner, card, staff):
+    old_token = services.card_token(card)
+    new = services.reissue_card(card=card, by=staff)
+    assert verify(till, partner, old_token).json()["result"] == "revoked"
+    assert verify(till, partner, services.card_token(new)).json()["result"] == "valid"
+
+
+@time_machine.travel(dt.datetime(2026, 5, 4, 10, 0), tick=False)
+def test_daily_limit_per_card_is_respected_and_resets_next_day(till, partner, card):
+    perk = PerkFactory(partner=partner, daily_limit_per_card=1)
+    first = verify(till, partner, card.number, perk).json()
+    second = verify(till, partner, card.number, perk).json()
+    assert (first["accepted"], second["accepted"]) == (True, False)
+    assert second["refusal"] == "limit_reached" and second["refusal_text"]
+    other_card = CardFactory(centre=card.centre)
+    assert verify(till, partner, other_card.number, perk).json()["accepted"] is True
+    with time_machine.travel(dt.datetime(2026, 5, 5, 10, 0), tick=False):
+        assert verify(till, partner, card.number, perk).json()["accepted"] is True
+    assert Check.objects.filter(accepted=True).count() == 3
+    assert Check.objects.count() == 4
+
+
+@time_machine.travel(dt.datetime(2026, 5, 4, 10, 0), tick=False)  # a Monday
+def test_perk_on_other_days_of_the_week_is_refused_today(till, partner, card):
+    weekend = PerkFactory(partner=partner, weekdays=0b1100000)
+    body = verify(till, partner, card.number, weekend).json()
+    assert (body["accepted"], body["refusal"]) == (False, "not_today")
+    assert weekend.pk not in [p["id"] for p in body["perks_today"]]
+
+
+def test_perk_on_invalid_card_is_not_accepted(till, partner, centre, perk):
+    card = CardFactory(centre=centre, status=Card.Status.SUSPENDED)
+    body = verify(till, partner, card.number, perk).json()
+    assert (body["accepted"], body["refusal"]) == (False, "card_not_valid")
+
+
+def test_expired_or_inactive_perk_is_not_offered_but_naming_it_is_recorded_as_refused(till, partner, card):
+    old = PerkFactory(partner=partner, valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2020, 12, 31))
+    body = verify(till, partner, card.number, old).json()
+    assert body["perks_today"] == [] and body["accepted"] is False
+
+
+def test_perk_of_another_partner_is_400(till, partner, card, centre):
+    elsewhere = PerkFactory(partner=PartnerFactory(centre=centre))
+    response = verify(till, partner, card.number, elsewhere)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "perk"
+    assert not Check.objects.exists()
+
+
+def test_partner_user_of_a_cannot_verify_for_b(owner, partner, centre, card):
+    business_b_partner = PartnerFactory(centre=centre)
+    response = verify(owner, business_b_partner, card.number)
+    assert response.status_code == 403
+    assert not Check.objects.exists()
+
+
+def test_resident_and_anonymous_cannot_verify(partner, card, api):
+    assert verify(card.holder, partner, card.number).status_code == 403
+    assert api.post(URL, {"code": card.number, "partner": partner.pk}).status_code == 401
+    assert not Check.objects.exists()
+
+
+def test_unknown_partner_is_404_and_missing_partner_is_400(till, card):
+    assert client_for(till).post(URL, {"code": card.number, "partner": 999999}).status_code == 404
+    response = client_for(till).post(URL, {"code": card.number})
+    assert response.status_code == 400 and response.json()["errors"][0]["attr"] == "partner"
+
+
+def test_verify_by_business_id(till, partner, card):
+    response = client_for(till).post(URL, {"code": card.number, "business": partner.business_id})
+    assert response.json()["result"] == "valid"
+
+
+def test_repeated_guessing_is_throttled(till, partner, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES",
+                        {**SimpleRateThrottle.THROTTLE_RATES, "verify": "3/min"})
+    client = client_for(till)
+    codes = [client.post(URL, {"code": tokens.number_for(n), "partner": partner.pk}).status_code
+             for n in range(100, 104)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_verification_does_a_bounded_number_of_queries(till, partner, card, django_assert_max_num_queries):
+    perks = PerkFactory.create_batch(30, partner=partner, daily_limit_per_card=2)
+    CheckFactory.create_batch(40, partner=partner, card=card, perk=perks[0], result="valid")
+    for _ in range(20):
+        CardFactory(centre=card.centre)
+    with django_assert_max_num_queries(8):
+        outcome = services.verify_card(user=till, partner=partner, code=services.card_token(card), perk_id=perks[1].pk)
+    assert outcome.accepted is True
+    assert len(outcome.perks_today) == 30
+    # the whole request: authentication, the partner and the membership on top of the service
+    client = client_for(till)
+    with django_assert_max_num_queries(12):
+        response = client.post(URL, {"code": card.number, "partner": partner.pk, "perk": perks[2].pk})
+    assert response.status_code == 200
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks (select_for_update) need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_daily_limit_holds_under_two_concurrent_uses(centre, zone):
+    partner = PartnerFactory(centre=centre)
+    till = MembershipFactory(business=partner.business, role="till").user
+    perk = PerkFactory(partner=partner, daily_limit_per_card=1)
+    card = CardFactory(centre=centre, holder=UserFactory())
+    barrier = threading.Barrier(2)
+    outcomes: list[bool] = []
+
+    def use() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(services.verify_card(user=till, partner=partner, code=card.number,
+                                                 perk_id=perk.pk).accepted)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [False, True]
+    assert Check.objects.filter(perk=perk, accepted=True).count() == 1
+    assert Perk.objects.get(pk=perk.pk).daily_limit_per_card == 1
