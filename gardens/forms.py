@@ -1,0 +1,141 @@
+"""Forms of the gardens pages. They only shape input; the rules are checked by services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from centres.models import Street, Zone
+
+from .models import AestheticRule, Attachment, GardenApplication, GreeneryKind, Season
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's field messages on the form's fields (unknown keys become form-wide messages)."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(name if name in form.fields else None, message)
+
+
+class FeeQuoteForm(forms.Form):
+    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"))
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), min_value=Decimal("0.01"), max_digits=7, decimal_places=2)
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+    greenery = forms.MultipleChoiceField(label=_("Live greenery"), choices=GreeneryKind.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, centre=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.filter(centre=centre) if centre else Zone.objects.all()
+
+
+class ApplicationForm(forms.Form):
+    """The garden's data. `business` and `season` only when starting a new application."""
+
+    business = forms.ModelChoiceField(None, label=_("Business"))
+    season = forms.ModelChoiceField(Season.objects.none(), label=_("Season"))
+    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"),
+                                  help_text=_("On internal roads the office makes a lease; on public roads it is a "
+                                              "road-lane occupation permit. Both go through the same review."))
+    street = forms.ModelChoiceField(Street.objects.none(), label=_("Street"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    placement = forms.CharField(label=_("Placement"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("Where exactly the garden stands, e.g. in front of the facade, by the kerb."))
+    length_m = forms.DecimalField(label=_("Length (m)"), max_digits=6, decimal_places=2)
+    width_m = forms.DecimalField(label=_("Width (m)"), max_digits=6, decimal_places=2)
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), max_digits=7, decimal_places=2,
+                                 help_text=_("Must match length × width."))
+    period_start = forms.DateField(label=_("From"), widget=DATE)
+    period_end = forms.DateField(label=_("To"), widget=DATE)
+    pedestrian_width_m = forms.DecimalField(label=_("Pavement width left for pedestrians (m)"), max_digits=5,
+                                            decimal_places=2, help_text=_("At least the zone's minimum (1.5 m where "
+                                                                          "the zone sets none)."))
+    furniture = forms.CharField(label=_("Furniture"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("Light construction of natural materials; no high platforms."))
+    tables = forms.IntegerField(label=_("Tables"), min_value=0, max_value=500, initial=0)
+    seats = forms.IntegerField(label=_("Seats"), min_value=0, max_value=2000, initial=0)
+    umbrella_colour = forms.CharField(label=_("Umbrella colour"), max_length=60, required=False)
+    umbrella_height_m = forms.DecimalField(label=_("Umbrella height (m)"), max_digits=4, decimal_places=2,
+                                           required=False, min_value=0)
+    enclosure_height_m = forms.DecimalField(label=_("Enclosure height (m)"), max_digits=4, decimal_places=2,
+                                            required=False, min_value=0)
+    greenery = forms.MultipleChoiceField(label=_("Live greenery the garden will have"), choices=GreeneryKind.choices,
+                                         required=False, widget=forms.CheckboxSelectMultiple,
+                                         help_text=_("The office confirms it in review; only confirmed greenery "
+                                                     "counts for the green discount."))
+
+    def __init__(self, *args, businesses=None, centre=None, new: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if new:
+            self.fields["business"].queryset = businesses
+            self.fields["season"].queryset = Season.objects.filter(centre=centre, is_open=True).order_by("year")
+            if businesses is not None and businesses.count() == 1:
+                self.fields["business"].initial = businesses.first()
+                self.fields["business"].widget = forms.HiddenInput()
+        else:
+            del self.fields["business"]
+            del self.fields["season"]
+        self.fields["zone"].queryset = Zone.objects.filter(centre=centre).order_by("name")
+        self.fields["street"].queryset = Street.objects.filter(centre=centre).order_by("name")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("business", None)
+        data.pop("season", None)
+        for name in ("placement", "furniture", "umbrella_colour"):
+            data[name] = data.get(name) or ""
+        return data
+
+    @staticmethod
+    def initial_from(application: GardenApplication) -> dict:
+        from .services import APPLICATION_FIELDS
+
+        initial = {name: getattr(application, name) for name in APPLICATION_FIELDS}
+        initial["greenery"] = sorted(application.declared_greenery_kinds())
+        return initial
+
+
+class DeclarationsForm(forms.Form):
+    """For each rule of the season: does the garden keep it, and a comment where needed."""
+
+    def __init__(self, *args, rules: list[AestheticRule], existing: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        for rule in rules:
+            complies, comment = existing.get(rule.pk, (True, ""))
+            self.fields[f"complies_{rule.pk}"] = forms.BooleanField(
+                label=_("The garden keeps this rule"), required=False, initial=complies)
+            self.fields[f"comment_{rule.pk}"] = forms.CharField(
+                label=_("Comment"), required=False, initial=comment, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def rows(self):
+        for rule in self.rules:
+            yield rule, self[f"complies_{rule.pk}"], self[f"comment_{rule.pk}"]
+
+    def declarations(self) -> dict[int, tuple[bool, str]]:
+        return {rule.pk: (self.cleaned_data[f"complies_{rule.pk}"], self.cleaned_data[f"comment_{rule.pk}"])
+                for rule in self.rules}
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("File"), help_text=_("Site plan: PDF or image; photos: JPEG, PNG or WebP; "
+                                                        "at most 10 MB."))
+
+
+class MoveForm(forms.Form):
+    to = forms.ChoiceField(choices=GardenApplication.Status.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirmed_greenery = forms.MultipleChoiceField(label=_("Greenery confirmed by the office"),
+                                                   choices=GreeneryKind.choices, required=False,
+                                                   widget=forms.CheckboxSelectMultiple)

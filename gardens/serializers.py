@@ -1,0 +1,219 @@
+"""API shapes of the gardens app. Thin: validation of the garden's rules lives in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from centres.models import Street, Zone
+from centres.selectors import managed_businesses
+
+from .models import (
+    AestheticRule,
+    ApplicationHistory,
+    Attachment,
+    GardenApplication,
+    GreenDiscountTier,
+    GreeneryKind,
+    Inspection,
+    InspectionResult,
+    RuleDeclaration,
+    Season,
+)
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GreenDiscountTier
+        fields = ["min_kinds", "percent"]
+
+
+class SeasonSerializer(serializers.ModelSerializer):
+    centre = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    discount_tiers = TierSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Season
+        fields = ["id", "centre", "year", "summer_start", "summer_end", "winter_start", "winter_end", "is_open",
+                  "discount_tiers"]
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    season_year = serializers.IntegerField(source="season.year", read_only=True)
+    centre = serializers.CharField(source="season.centre.slug", read_only=True)
+
+    class Meta:
+        model = AestheticRule
+        fields = ["id", "season", "season_year", "centre", "code", "title_pl", "title_en", "text_pl", "text_en",
+                  "category", "checked_by", "order"]
+
+
+class RatePeriodSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=8, decimal_places=2)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class FeeBreakdownSerializer(serializers.Serializer):
+    """The fee: days, the rate periods, gross, the green discount and the total (rounded once)."""
+
+    area_m2 = serializers.DecimalField(max_digits=9, decimal_places=2)
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+    periods = RatePeriodSerializer(many=True)
+    greenery_kinds = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices))
+    gross = serializers.DecimalField(max_digits=12, decimal_places=2)
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class FeeQuoteRequestSerializer(serializers.Serializer):
+    zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all())
+    area_m2 = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"))
+    start = serializers.DateField()
+    end = serializers.DateField()
+    greenery = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices), required=False,
+                                     default=list)
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationHistory
+        fields = ["id", "from_status", "to_status", "by", "at", "note"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_by(self, entry: ApplicationHistory) -> str | None:
+        return str(entry.by) if entry.by_id else None
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleDeclaration
+        fields = ["rule", "complies", "comment"]
+        extra_kwargs = {"rule": {"queryset": AestheticRule.objects.all()}}
+        validators: list = []
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    file = serializers.FileField()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """Read and write of the garden's data; status, fee and permit fields are read-only (set by the workflow)."""
+
+    greenery = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices), required=False,
+                                     help_text=_("Declared greenery kinds."))
+    confirmed_greenery = serializers.SerializerMethodField()
+    declarations = DeclarationSerializer(many=True, required=False)
+    business_name = serializers.CharField(source="business.name", read_only=True)
+    season_year = serializers.IntegerField(source="season.year", read_only=True)
+    zone_name = serializers.CharField(source="zone.name", read_only=True)
+    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
+    fee = serializers.JSONField(source="fee_breakdown", read_only=True)
+
+    class Meta:
+        model = GardenApplication
+        fields = ["id", "business", "business_name", "season", "season_year", "zone", "zone_name", "street",
+                  "street_name", "address", "placement", "area_m2", "length_m", "width_m", "period_start",
+                  "period_end", "pedestrian_width_m", "furniture", "tables", "seats", "umbrella_colour",
+                  "umbrella_height_m", "enclosure_height_m", "greenery", "confirmed_greenery", "declarations",
+                  "status", "permit_number", "fee_days", "fee_gross", "fee_discount_percent", "fee_discount",
+                  "fee_total", "fee", "submitted_at", "decided_at", "revoked_at", "revocation_reason",
+                  "created_at", "updated_at"]
+        read_only_fields = ["status", "permit_number", "fee_days", "fee_gross", "fee_discount_percent",
+                            "fee_discount", "fee_total", "submitted_at", "decided_at", "revoked_at",
+                            "revocation_reason", "created_at", "updated_at"]
+        extra_kwargs = {
+            "business": {"queryset": GardenApplication._meta.get_field("business").related_model.objects.none()},
+            "zone": {"queryset": Zone.objects.all(), "required": False},
+            "street": {"queryset": Street.objects.all()},
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "business" in self.fields:
+            self.fields["business"].queryset = managed_businesses(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and "business" in self.fields:
+            self.fields["business"].read_only = True
+            self.fields["season"].read_only = True
+
+    def to_representation(self, instance: GardenApplication) -> dict:
+        data = super().to_representation(instance)
+        data["greenery"] = sorted(instance.declared_greenery_kinds())
+        return data
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices)))
+    def get_confirmed_greenery(self, application: GardenApplication) -> list[str]:
+        return sorted(application.confirmed_greenery_kinds())
+
+
+class ApplicationListSerializer(ApplicationSerializer):
+    """A list row: without declarations."""
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [f for f in ApplicationSerializer.Meta.fields if f not in ("declarations", "fee")]
+
+
+class TransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ApproveSerializer(TransitionSerializer):
+    confirmed_greenery = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices),
+                                               required=True, allow_empty=True,
+                                               help_text=_("Greenery the office confirmed; only this counts."))
+
+
+class NextSeasonSerializer(serializers.Serializer):
+    season = serializers.PrimaryKeyRelatedField(queryset=Season.objects.all())
+
+
+class PermitSerializer(serializers.ModelSerializer):
+    """A permit in the public register: what is allowed where, without personal data."""
+
+    business = serializers.CharField(source="business.name")
+    street = serializers.CharField(source="street.name", default=None)
+    zone = serializers.CharField(source="zone.name")
+    year = serializers.IntegerField(source="season.year")
+
+    class Meta:
+        model = GardenApplication
+        fields = ["permit_number", "business", "street", "address", "zone", "area_m2", "period_start", "period_end",
+                  "year"]
+
+
+class InspectionResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionResult
+        fields = ["rule", "kept", "note"]
+        extra_kwargs = {"rule": {"queryset": AestheticRule.objects.all()}}
+        validators: list = []
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    results = InspectionResultSerializer(many=True)
+    inspector = serializers.StringRelatedField()
+    permit_number = serializers.CharField(source="application.permit_number", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "application", "permit_number", "inspected_on", "inspector", "note", "results",
+                  "created_at"]
+        read_only_fields = ["inspector", "created_at"]

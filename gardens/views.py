@@ -1,0 +1,283 @@
+"""Pages of the gardens app: the public register and fee quote, the owner's applications, the permit PDF and the
+public verification page. Thin: reads from selectors, writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from centres.selectors import current_centre, managed_businesses, staff_centre_ids
+
+from . import selectors, services
+from .forms import ApplicationForm, AttachmentForm, DeclarationsForm, FeeQuoteForm, MoveForm, add_service_errors
+from .models import Attachment, GardenApplication, GreeneryKind
+from .pdf import build_permit_pdf
+
+Status = GardenApplication.Status
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """The public register of current permits; also the landing page (fee quote, apply)."""
+    centre = current_centre(request)
+    permits = selectors.current_permits(centre=centre) if centre else GardenApplication.objects.none()
+    street = (request.GET.get("ulica") or "").strip()
+    if street:
+        permits = permits.filter(street__name__icontains=street)
+    page = Paginator(permits, 50).get_page(request.GET.get("strona"))
+    season = selectors.current_season(centre=centre) if centre else None
+    return render(request, "gardens/register.html", {"page": page, "season": season, "street": street,
+                                                     "rules": selectors.rule_list(season=season) if season else []})
+
+
+def fee_quote(request: HttpRequest) -> HttpResponse:
+    centre = current_centre(request)
+    form = FeeQuoteForm(request.GET or None, centre=centre)
+    quote = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            quote = services.quote_for_zone(zone=data["zone"], area_m2=data["area_m2"], start=data["start"],
+                                            end=data["end"], greenery_kinds=data["greenery"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return render(request, "gardens/fee_quote.html", {"form": form, "quote": quote,
+                                                      "fee": quote.as_dict() if quote else None})
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = selectors.own_applications(request.user)
+    page = Paginator(applications, 25).get_page(request.GET.get("strona"))
+    return render(request, "gardens/application_list.html", {
+        "page": page, "has_businesses": managed_businesses(request.user).exists()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """A new application; `?from=<permit id>` starts next season's from last season's permit in one step."""
+    businesses = managed_businesses(request.user).select_related("centre").order_by("name")
+    if not businesses.exists():
+        messages.info(request, _("Only the owner or a manager of a business can apply for a café garden."))
+        return redirect("gardens:register")
+    if request.GET.get("from"):
+        return _apply_from_permit(request, request.GET["from"])
+    business_id = request.POST.get("business") or request.GET.get("business")
+    chosen = businesses.filter(pk=business_id).first() if str(business_id or "").isdigit() else None
+    centre = (chosen or businesses.first()).centre
+    form = ApplicationForm(request.POST or None, businesses=businesses, centre=centre, new=True,
+                           initial={"zone": (chosen or businesses.first()).zone,
+                                    "street": (chosen or businesses.first()).street,
+                                    "season": selectors.current_season(centre=centre)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.create_application(business=form.cleaned_data["business"],
+                                                       season=form.cleaned_data["season"], by=request.user,
+                                                       **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The draft is saved. Declare the rules and attach a site plan, then submit."))
+            return redirect("gardens:application-declarations", application.pk)
+    return render(request, "gardens/application_form.html", {"form": form, "new": True})
+
+
+def _apply_from_permit(request: HttpRequest, permit_id: str) -> HttpResponse:
+    if not permit_id.isdigit():
+        raise Http404
+    permit = get_object_or_404(selectors.own_applications(request.user), pk=permit_id, status=Status.APPROVED)
+    seasons = (permit.season.centre.garden_seasons.filter(year__gt=permit.season.year, is_open=True).order_by("year"))
+    season = seasons.first()
+    if season is None:
+        messages.error(request, _("There is no later open season to apply for yet."))
+        return redirect("gardens:application-detail", permit.pk)
+    if request.method == "POST":
+        try:
+            application = services.start_from_permit(permit=permit, season=season, by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("gardens:application-detail", permit.pk)
+        messages.success(request, _("A draft for %(year)s was made from your permit. Check it and submit.")
+                         % {"year": season.year})
+        return redirect("gardens:application-detail", application.pk)
+    return render(request, "gardens/apply_from.html", {"permit": permit, "season": season})
+
+
+def _visible(request: HttpRequest, pk: int) -> GardenApplication:
+    return get_object_or_404(selectors.visible_applications(request.user), pk=pk)
+
+
+def _own(request: HttpRequest, pk: int) -> GardenApplication:
+    """The owner's or manager's application; staff of the centre may see it (403 on a write), others 404."""
+    application = _visible(request, pk)
+    if not managed_businesses(request.user).filter(pk=application.business_id).exists():
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("Only the business's owner or a manager may do this."))
+    return application
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(selectors.application_detail().filter(
+        pk__in=selectors.visible_applications(request.user).values("pk")), pk=pk)
+    is_staff = application.season.centre_id in staff_centre_ids(request.user)
+    moves = services.allowed_moves(application, request.user)
+    declared = {d.rule_id for d in application.declarations.all()}
+    missing_rules = [r for r in selectors.rule_list(season=application.season) if r.pk not in declared]
+    return render(request, "gardens/application_detail.html", {
+        "application": application, "fee": application.fee_breakdown, "moves": moves,
+        "move_labels": {m: Status(m).label for m in moves}, "is_staff": is_staff,
+        "conflicts": selectors.conflicts_for(application) if is_staff else [],
+        "attachment_form": AttachmentForm() if application.is_editable and not is_staff else None,
+        "missing_rules": missing_rules, "greenery_choices": GreeneryKind.choices,
+        "can_renew": application.status == Status.APPROVED and not is_staff,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if not application.is_editable:
+        messages.error(request, _("Only a draft or an application sent back for changes can be edited."))
+        return redirect("gardens:application-detail", pk)
+    form = ApplicationForm(request.POST or None, centre=application.season.centre, new=False,
+                           initial=ApplicationForm.initial_from(application))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_application(application=application, by=request.user, **form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("gardens:application-detail", pk)
+    return render(request, "gardens/application_form.html", {"form": form, "new": False,
+                                                             "application": application})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_declarations(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    if not application.is_editable:
+        messages.error(request, _("Only a draft or an application sent back for changes can be edited."))
+        return redirect("gardens:application-detail", pk)
+    rules = list(selectors.rule_list(season=application.season))
+    existing = {d.rule_id: (d.complies, d.comment) for d in application.declarations.all()}
+    form = DeclarationsForm(request.POST or None, rules=rules, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_declarations(application=application, by=request.user, declarations=form.declarations())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Declarations saved."))
+            return redirect("gardens:application-detail", pk)
+    return render(request, "gardens/declarations.html", {"form": form, "application": application})
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(application=application, kind=form.cleaned_data["kind"],
+                                    upload=form.cleaned_data["file"], by=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The file is attached."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("gardens:application-detail", pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """Only the owner's people and the centre's staff get the file; it is never a public media URL."""
+    application = _visible(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    application = _own(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
+    try:
+        services.delete_attachment(attachment=attachment, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The file is removed."))
+    return redirect("gardens:application-detail", pk)
+
+
+@login_required
+@require_POST
+def application_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit, withdraw (owner) or a staff decision; the workflow decides whether the move is allowed (403/400)."""
+    application = _visible(request, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid action."))
+        return redirect("gardens:application-detail", pk)
+    data = form.cleaned_data
+    try:
+        services.transition(application=application, to=data["to"], by=request.user, note=data["note"],
+                            confirmed_greenery=data["confirmed_greenery"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The application is now “%(status)s”.") % {"status": Status(data["to"]).label})
+    return redirect("gardens:application-detail", pk)
+
+
+@login_required
+def permit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _visible(request, pk)
+    if application.status not in (Status.APPROVED, Status.REVOKED):
+        raise Http404
+    response = HttpResponse(build_permit_pdf(application), content_type="application/pdf")
+    filename = application.permit_number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def verify(request: HttpRequest, token) -> HttpResponse:
+    """Public: is this permit valid, for what, until when — or was it revoked. Unknown tokens are 404."""
+    permit = selectors.permit_by_token(str(token))
+    if permit is None:
+        raise Http404
+    from centres.selectors import today
+
+    day = today()
+    if permit.status == Status.REVOKED:
+        state = "revoked"
+    elif day > permit.period_end:
+        state = "expired"
+    elif day < permit.period_start:
+        state = "upcoming"
+    else:
+        state = "valid"
+    return render(request, "gardens/verify.html", {"permit": permit, "state": state})
