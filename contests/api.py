@@ -1,0 +1,191 @@
+"""API of the contests: contests with results, entries (submit, nominate, staff status moves), voting rounds,
+the voter's own votes (staff void them) and the juror's own scores. Registered on the shared router."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from centres.serializers import as_drf_error
+from portal.api import CursorPagination, router
+
+from . import selectors, services
+from .filters import ContestFilter, EntryFilter, RoundFilter, ScoreFilter, VoteFilter
+from .models import Entry, JuryMember, Vote, VotingRound
+from .serializers import (
+    ContestResultsSerializer,
+    ContestSerializer,
+    EntrySerializer,
+    EntryStatusSerializer,
+    RoundResultsSerializer,
+    ScoreSerializer,
+    VoidSerializer,
+    VoteSerializer,
+    VotingRoundSerializer,
+)
+
+
+def _call(fn, **kwargs):
+    """Run a service; its refusals become API errors (400 with field messages, 403)."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+def _round_payload(voting_round: VotingRound) -> dict:
+    rows = selectors.round_result_rows(voting_round=voting_round)
+    return {"round": voting_round.pk, "number": voting_round.number, "name": voting_round.label,
+            "total_votes": rows[0]["round_total"] if rows else 0, "rows": rows}
+
+
+class ContestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Contests of every centre with their phases. Results appear once published (staff of the centre: always)."""
+
+    serializer_class = ContestSerializer
+    filterset_class = ContestFilter
+    search_fields = ["title_pl", "title_en"]
+    ordering_fields = ["year", "title_pl"]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.contest_list().order_by("-year", "pk")
+
+    @extend_schema(responses={200: ContestResultsSerializer, 404: OpenApiResponse(description="Not published.")})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        contest = self.get_object()
+        if not selectors.results_visible(contest=contest, user=request.user):
+            raise Http404
+        data = {"published": contest.results_published_at is not None, "tie_rule": contest.tie_rule,
+                "rounds": [_round_payload(r) for r in contest.rounds.all()],
+                "ranking": selectors.final_ranking(contest=contest)}
+        return Response(ContestResultsSerializer(data).data)
+
+
+class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Entries: the public sees accepted ones; entrants their own; staff of the centre all. Anyone with an account
+    submits an entry or nominates a garden while entries are open (the same garden's nominations merge)."""
+
+    serializer_class = EntrySerializer
+    filterset_class = EntryFilter
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "title"]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.entries_for_user(self.request.user).order_by("contest_id", "created_at", "pk")
+
+    def perform_create(self, serializer: EntrySerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = _call(
+            services.submit_entry, contest=data["contest"], by=self.request.user, title=data.get("title", ""),
+            description=data.get("description", ""), images=[], garden=data.get("garden"),
+            relation=data.get("relation", "resident"), reason=data.get("reason", ""))
+        serializer.instance = selectors.entry_list().get(pk=serializer.instance.pk)
+
+    @extend_schema(request=EntryStatusSerializer, responses={200: EntrySerializer})
+    @action(detail=True, methods=["post"], url_path="status", permission_classes=[IsAuthenticated],
+            filter_backends=[], pagination_class=None)
+    def set_status(self, request: Request, pk: str | None = None) -> Response:
+        """Staff move an entry along the workflow (eligible, ineligible with a reason, shortlist, finalist,
+        winner); the entrant is e-mailed."""
+        entry = self.get_object()
+        body = EntryStatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        _call(services.set_entry_status, entry=entry, to=body.validated_data["to"], by=request.user,
+              reason=body.validated_data.get("reason", ""))
+        return Response(EntrySerializer(selectors.entry_list().get(pk=entry.pk), context={"request": request}).data)
+
+
+class VotingRoundViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public voting rounds with their dates, who may vote and their entries."""
+
+    serializer_class = VotingRoundSerializer
+    filterset_class = RoundFilter
+    ordering_fields = ["starts_at", "number"]
+
+    def get_queryset(self) -> QuerySet:
+        return (VotingRound.objects.select_related("contest").prefetch_related("entries")
+                .order_by("contest_id", "number"))
+
+    @extend_schema(responses={200: RoundResultsSerializer, 404: OpenApiResponse(description="Not published.")})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def results(self, request: Request, pk: str | None = None) -> Response:
+        voting_round = self.get_object()
+        if not selectors.results_visible(contest=voting_round.contest, user=request.user):
+            raise Http404
+        return Response(RoundResultsSerializer(_round_payload(voting_round)).data)
+
+
+class VoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The voter's own votes (staff: every vote of their centres, voided ones included). One vote per round."""
+
+    serializer_class = VoteSerializer
+    filterset_class = VoteFilter
+    permission_classes = [IsAuthenticated]
+    pagination_class = CursorPagination
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.votes_for_user(self.request.user)
+
+    def get_throttles(self):
+        if self.action == "create":
+            self.throttle_scope = "vote"
+        return super().get_throttles()
+
+    def perform_create(self, serializer: VoteSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = _call(services.cast_vote, voting_round=data["round"], entry=data["entry"],
+                                    voter=self.request.user)
+
+    @extend_schema(request=VoidSerializer, responses={200: VoteSerializer})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def void(self, request: Request, pk: str | None = None) -> Response:
+        """Staff void a vote with a reason; it leaves the results and stays listed."""
+        vote: Vote = self.get_object()
+        body = VoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        vote = _call(services.void_vote, vote=vote, by=request.user, reason=body.validated_data["reason"])
+        return Response(VoteSerializer(vote).data)
+
+
+class ScoreViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """A juror's own scores (all jurors' once the review closed; staff of the centre: all). One score per entry
+    and criterion."""
+
+    serializer_class = ScoreSerializer
+    filterset_class = ScoreFilter
+    permission_classes = [IsAuthenticated]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.visible_scores(user=self.request.user).order_by("entry_id", "criterion_id", "pk")
+
+    def perform_create(self, serializer: ScoreSerializer) -> None:
+        data = serializer.validated_data
+        entry: Entry = data["entry"]
+        seat = JuryMember.objects.select_related("contest").filter(contest_id=entry.contest_id,
+                                                                   user=self.request.user).first()
+        if seat is None:
+            raise PermissionDenied("You are not on this contest's jury.")
+        serializer.instance = _call(services.score_entry, juror=seat, entry=entry, criterion=data["criterion"],
+                                    value=data["value"], comment=data.get("comment", ""))
+
+
+router.register("contests/contests", ContestViewSet, basename="contest")
+router.register("contests/entries", EntryViewSet, basename="contest-entry")
+router.register("contests/rounds", VotingRoundViewSet, basename="contest-round")
+router.register("contests/votes", VoteViewSet, basename="contest-vote")
+router.register("contests/scores", ScoreViewSet, basename="contest-score")
+

@@ -1,0 +1,146 @@
+"""API shapes of the contest engine."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Contest, Criterion, Entry, EntryImage, Nomination, Phase, Score, Vote, VotingRound
+
+# Services refuse with the code "invalid" on these fields (e.g. "already voted", "not in this round"): naming the
+# code here documents it in the OpenAPI error schema (drf-standardized-errors lists each field's codes).
+SERVICE_ERROR = {"invalid": "The service refused this value."}
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Phase
+        fields = ["kind", "starts_at", "ends_at", "closed_early_at", "is_open"]
+
+    def get_is_open(self, phase: Phase) -> bool:
+        return phase.is_open()
+
+
+class ContestSerializer(serializers.ModelSerializer):
+    centre = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    title = serializers.CharField(read_only=True)
+    tie_rule = serializers.CharField(read_only=True)
+    phases = PhaseSerializer(many=True, read_only=True)
+    current_phase = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contest
+        fields = ["id", "centre", "kind", "slug", "year", "title", "title_pl", "title_en", "rules_pl", "rules_en",
+                  "prizes_pl", "prizes_en", "ranking_method", "public_weight", "tie_rule", "phases",
+                  "current_phase", "results_published_at"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_current_phase(self, contest: Contest) -> str | None:
+        phase = contest.current_phase()
+        return phase.kind if phase else None
+
+
+class EntryImageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EntryImage
+        fields = ["image", "alt_text"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    images = EntryImageSerializer(many=True, read_only=True)
+    nomination_count = serializers.IntegerField(read_only=True)
+    relation = serializers.ChoiceField(choices=Nomination.Relation.choices, write_only=True, required=False,
+                                       help_text="Green-garden contest: how the nominator knows the garden.")
+    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                  error_messages={**SERVICE_ERROR, "blank": "This field may not be blank."})
+
+    class Meta:
+        model = Entry
+        fields = ["id", "contest", "title", "description", "garden", "status", "ineligible_reason",
+                  "nomination_count", "images", "attachment", "created_at", "relation", "reason"]
+        read_only_fields = ["status", "ineligible_reason", "attachment", "created_at"]
+        extra_kwargs = {"description": {"required": False}, "garden": {"error_messages": SERVICE_ERROR},
+                        "contest": {"error_messages": SERVICE_ERROR}}
+
+
+class EntryStatusSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Entry.Status.choices, error_messages=SERVICE_ERROR)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class VotingRoundSerializer(serializers.ModelSerializer):
+    entries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VotingRound
+        fields = ["id", "contest", "number", "name", "starts_at", "ends_at", "eligibility", "is_open", "entries"]
+
+    def get_is_open(self, voting_round: VotingRound) -> bool:
+        return voting_round.is_open()
+
+
+class ResultRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    entry_id = serializers.IntegerField()
+    title = serializers.CharField()
+    online_votes = serializers.IntegerField()
+    paper_votes = serializers.IntegerField()
+    total_votes = serializers.IntegerField()
+    percent = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class RoundResultsSerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    total_votes = serializers.IntegerField()
+    rows = ResultRowSerializer(many=True)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    entry_id = serializers.IntegerField(source="entry.pk")
+    title = serializers.CharField(source="entry.title")
+    public_votes = serializers.IntegerField()
+    public_points = serializers.DecimalField(max_digits=6, decimal_places=2)
+    commission_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    final_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class ContestResultsSerializer(serializers.Serializer):
+    published = serializers.BooleanField()
+    tie_rule = serializers.CharField()
+    rounds = RoundResultsSerializer(many=True)
+    ranking = RankingRowSerializer(many=True)
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    round = serializers.PrimaryKeyRelatedField(queryset=VotingRound.objects.all(), error_messages=SERVICE_ERROR)
+    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all(), error_messages=SERVICE_ERROR)
+    is_voided = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = ["id", "round", "entry", "created_at", "is_voided", "voided_at", "void_reason"]
+        read_only_fields = ["created_at", "voided_at", "void_reason"]
+        validators: list = []  # one vote per round is the service's (and the database's) rule
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all(), error_messages=SERVICE_ERROR)
+    criterion = serializers.PrimaryKeyRelatedField(queryset=Criterion.objects.all(), error_messages=SERVICE_ERROR)
+    juror = serializers.CharField(source="juror.user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Score
+        fields = ["id", "entry", "criterion", "juror", "value", "comment", "created_at"]
+        read_only_fields = ["created_at"]
+        validators: list = []
