@@ -165,12 +165,8 @@ class Dataset:
     model: str  # app_label.model_name, for permissions
     importable: bool
 
-    def resource_class(self) -> type[CentreResource] | None:
-        """None while the app's resources module or class does not exist."""
-        try:
-            return import_string(self.resource)
-        except ImportError:
-            return None
+    def resource_class(self) -> type[CentreResource]:
+        return import_string(self.resource)
 
     def may_export(self, user) -> bool:
         app, model = self.model.split(".")
@@ -190,15 +186,16 @@ DATASETS: dict[str, Dataset] = {d.key: d for d in [
             "loyalty.partner", True),
     Dataset("perks", gettext_lazy("Moja Starówka perks"), "loyalty.resources.PerkResource", "loyalty.perk", True),
     Dataset("permits", gettext_lazy("Café-garden permits"), "gardens.resources.PermitResource",
-            "gardens.application", False),
+            "gardens.gardenapplication", False),
     Dataset("contest-results", gettext_lazy("Contest results"), "contests.resources.ContestResultResource",
             "contests.contest", False),
+    Dataset("murals", gettext_lazy("Mural register"), "murals.resources.MuralResource", "murals.mural", False),
 ]}
 
 
 def datasets_for(user) -> list[Dataset]:
-    """The datasets whose app has a resource and which the user may at least export."""
-    return [d for d in DATASETS.values() if d.resource_class() is not None and d.may_export(user)]
+    """The datasets which the user may at least export."""
+    return [d for d in DATASETS.values() if d.may_export(user)]
 
 
 # --- Reading and writing files ------------------------------------------------------------------------
@@ -274,7 +271,7 @@ def _save_job(job: dict) -> None:
 def start_import(*, user, centre, dataset_key: str, upload) -> dict:
     """Store the upload and queue its dry run. Refuses unknown datasets, other formats and oversized files."""
     spec = DATASETS.get(dataset_key)
-    if spec is None or spec.resource_class() is None or not spec.may_import(user):
+    if spec is None or not spec.may_import(user):
         raise ValidationError({"dataset": _("This dataset cannot be imported.")})
     fmt = file_format(upload.name)
     if upload.size > MAX_IMPORT_BYTES:

@@ -114,6 +114,10 @@ class TestWallAndDesigns:
         assert 'enctype="multipart/form-data"' in html
         assert reverse("murals:submit-design", args=[wall.pk]) in html
 
+    def test_the_design_contest_page_links_to_its_wall(self, client, wall):
+        html = client.get(reverse("contests:contest-detail", args=[wall.contest.pk])).content.decode()
+        assert reverse("murals:wall-detail", args=[wall.pk]) in html
+
     def test_anonymous_visitors_see_the_wall_and_a_log_in_link(self, client, wall):
         html = client.get(reverse("murals:wall-detail", args=[wall.pk])).content.decode()
         assert "Log in to submit a design." in html

@@ -338,3 +338,11 @@ def _wait(job_id: str, final: tuple[str, ...]) -> list[str]:
             return seen
         time.sleep(0.1)
     raise AssertionError(f"the worker did not finish the job: {seen}")
+
+
+@pytest.mark.parametrize("key", sorted(imports.DATASETS))
+def test_office_staff_can_download_every_export(staff, key):
+    """Each dataset names a real model, so the office role's permissions reach it (permits once did not)."""
+    response = client_as(staff).get(reverse("office:export", args=[key, "csv"]))
+    assert response.status_code == 200, key
+    assert response["Content-Type"].startswith("text/csv")

@@ -3,9 +3,10 @@ import json
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 
 from centres.models import User
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory, StaffFactory
 
 
 @pytest.mark.django_db
@@ -121,3 +122,21 @@ def test_erasure_scrubs_the_audit_trail_of_the_person(resident):
     for entry in entries:
         assert entry.actor_email is None and entry.remote_addr is None
         assert email not in entry.object_repr and entry.changes is None
+
+
+def test_account_page_links_each_person_to_their_own_services(resident, centre):
+    def links(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.get(reverse("account")).content.decode()
+
+    business_only = [reverse("gardens:application-list"), reverse("loyalty:till"), reverse("loyalty:partner-perks")]
+    office_only = [reverse("office:dashboard"), reverse("loyalty:office-figures")]
+    page = links(resident)
+    assert reverse("loyalty:my-card") in page and reverse("contests:my-contests") in page
+    assert not any(url in page for url in business_only + office_only)
+    owner = MembershipFactory().user
+    page = links(owner)
+    assert all(url in page for url in business_only) and not any(url in page for url in office_only)
+    page = links(StaffFactory(centres=[centre]))
+    assert all(url in page for url in office_only)
