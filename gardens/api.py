@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view, inline_serializer
+from drf_standardized_errors.openapi_serializers import ValidationErrorResponseSerializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -90,7 +91,7 @@ class FeeQuoteViewSet(viewsets.ViewSet):
         OpenApiParameter("start", OpenApiTypes.DATE, required=True),
         OpenApiParameter("end", OpenApiTypes.DATE, required=True),
         OpenApiParameter("greenery", OpenApiTypes.STR, many=True, enum=["tall_plants", "planters", "hanging"]),
-    ], responses={200: FeeBreakdownSerializer})
+    ], responses={200: FeeBreakdownSerializer, 400: ValidationErrorResponseSerializer})
     def list(self, request: Request) -> Response:
         params = request.query_params
         data = {key: params.get(key) for key in ("zone", "area_m2", "start", "end") if key in params}
@@ -99,7 +100,9 @@ class FeeQuoteViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         return _quote_response(serializer.validated_data)
 
-    @extend_schema(request=FeeQuoteRequestSerializer, responses={200: FeeBreakdownSerializer})
+    # The generic error shape: errors of a list's items are named "greenery.<n>", which the generated one lacks.
+    @extend_schema(request=FeeQuoteRequestSerializer,
+                   responses={200: FeeBreakdownSerializer, 400: ValidationErrorResponseSerializer})
     def create(self, request: Request) -> Response:
         serializer = FeeQuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

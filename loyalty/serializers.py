@@ -53,7 +53,8 @@ class PartnerSerializer(serializers.ModelSerializer):
                                        read_only=True)
     address = serializers.CharField(source="business.address", read_only=True)
     zone = serializers.CharField(source="business.zone.slug", read_only=True)
-    website = serializers.URLField(source="business.website", read_only=True)
+    website = serializers.CharField(source="business.website", read_only=True,
+                                    help_text="The business's website address; empty when it has none.")
     description = serializers.CharField(read_only=True)
 
     class Meta:

@@ -59,6 +59,11 @@ class Chart:
         return 16 + 28 * max(len(self.rows), 1)
 
 
+def _two_places(value) -> Decimal | None:
+    """Sums of money and area to the grosz and the cm² (SQLite's SUM of decimals comes back as a float)."""
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
 def _number(value) -> float:
     if value is None:
         return 0.0
@@ -118,8 +123,9 @@ def applications_waiting(centre: Centre) -> Chart:
 
 def permits_and_fees(centre: Centre) -> Chart:
     """Issued permits per season and zone with their fees and the green discount given (PLN)."""
-    rows = [(f"{r['season__year']} · {r['zone__name']}", r["permits"], r["area"], r["gross"], r["discount"],
-             r["total"]) for r in fee_totals(centre_ids={centre.pk})]
+    rows = [(f"{r['season__year']} · {r['zone__name']}", r["permits"], _two_places(r["area"]),
+             _two_places(r["gross"]), _two_places(r["discount"]), _two_places(r["total"]))
+            for r in fee_totals(centre_ids={centre.pk})]
     return Chart("permits-and-fees", _("Café-garden permits and fees per season and zone"),
                  [_("Season and zone"), _("Permits"), _("Area (m²)"), _("Fee before discount (PLN)"),
                   _("Green discount (PLN)"), _("Fee due (PLN)")], rows, value_index=5, unit="PLN",
@@ -131,10 +137,10 @@ def garden_area_per_street(centre: Centre) -> Chart:
     """Area of the permitted gardens of the latest season with permits, per street."""
     permits = GardenApplication.objects.filter(season__centre=centre, status=GardenApplication.Status.APPROVED)
     latest = permits.aggregate(year=Max("season__year"))["year"]
-    rows = list(permits.filter(season__year=latest)
-                .annotate(street_name=Coalesce("street__name", Value(str(_("(address outside the street list)")))))
-                .values_list("street_name").annotate(area=Sum("area_m2"), n=Count("pk"))
-                .order_by("-area", "street_name")) if latest else []
+    rows = [(street, _two_places(area), n) for street, area, n in permits.filter(season__year=latest)
+            .annotate(street_name=Coalesce("street__name", Value(str(_("(address outside the street list)")))))
+            .values_list("street_name").annotate(area=Sum("area_m2"), n=Count("pk"))
+            .order_by("-area", "street_name")] if latest else []
     return Chart("garden-area-per-street", _("Area of café gardens per street"),
                  [_("Street"), _("Area (m²)"), _("Permits")], rows, unit="m²",
                  description=_("Approved permits of the season %(year)s.") % {"year": latest} if latest else "")

@@ -257,7 +257,8 @@ SPECTACULAR_SETTINGS = {
         "CheckRefusalEnum": "loyalty.models.Check.Refusal",
         "MuralStatusEnum": "murals.models.Mural.Status",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+                             "portal.api.generic_errors_for_list_items"],
 }
 
 # --- Logging ------------------------------------------------------------------------------------------

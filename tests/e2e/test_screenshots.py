@@ -39,3 +39,14 @@ def test_dashboard_on_demo_data(page, steps, demo_data):
     assert page.locator(".chart svg[role=img]").count() >= 1
     steps("dashboard")
     _save(page, "dashboard.png")
+
+
+def test_my_card_on_demo_data(page, steps, demo_data):
+    """The demo resident's card: the QR code, status and validity, readable on a phone at the till."""
+    page.set_viewport_size({"width": 420, "height": 900})
+    log_in(page, demo.DEMO_ACCOUNTS["resident"], demo.DEMO_PASSWORD, "pl")
+    page.goto("/moja-starowka/karta/")
+    qr = page.locator("main svg").first
+    assert qr.is_visible() and qr.bounding_box()["width"] >= 150, "the QR code is shown large enough to scan"
+    steps("my card")
+    _save(page, "my-card.png")
