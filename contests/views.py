@@ -126,8 +126,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your vote is counted."))
             return redirect("contests:contest-detail", pk=contest.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
+            _add_errors(form, exc)  # shown once, in the form's alert next to the choice
     return render(request, "contests/contest_detail.html", _detail_context(request, contest, vote_form=form),
                   status=400)
 

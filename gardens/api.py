@@ -100,9 +100,7 @@ class FeeQuoteViewSet(viewsets.ViewSet):
         serializer.is_valid(raise_exception=True)
         return _quote_response(serializer.validated_data)
 
-    # The generic error shape: errors of a list's items are named "greenery.<n>", which the generated one lacks.
-    @extend_schema(request=FeeQuoteRequestSerializer,
-                   responses={200: FeeBreakdownSerializer, 400: ValidationErrorResponseSerializer})
+    @extend_schema(request=FeeQuoteRequestSerializer, responses={200: FeeBreakdownSerializer})
     def create(self, request: Request) -> Response:
         serializer = FeeQuoteRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

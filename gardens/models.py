@@ -261,6 +261,15 @@ class GardenApplication(models.Model):
                                         (GreeneryKind.PLANTERS, self.declared_planters),
                                         (GreeneryKind.HANGING, self.declared_hanging)) if flag}
 
+    def declared_greenery_labels(self) -> list[str]:
+        """The declared kinds' names in the order of the choices, for pages and the PDF."""
+        declared = self.declared_greenery_kinds()
+        return [str(label) for value, label in GreeneryKind.choices if value in declared]
+
+    def confirmed_greenery_labels(self) -> list[str]:
+        confirmed = self.confirmed_greenery_kinds()
+        return [str(label) for value, label in GreeneryKind.choices if value in confirmed]
+
     def confirmed_greenery_kinds(self) -> set[str]:
         """Only confirmed greenery counts on the permit (and in the green-garden contest)."""
         return {kind for kind, flag in ((GreeneryKind.TALL_PLANTS, self.confirmed_tall_plants),

@@ -219,4 +219,5 @@ PL = {
     "days the oldest application has waited": "dni czeka najstarszy wniosek",
     "active Moja Starówka cards": "aktywnych kart Moja Starówka",
     "Mural register": "Rejestr murali",
+    "Who may vote:": "Kto może głosować:",
 }

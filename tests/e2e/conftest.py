@@ -9,6 +9,7 @@ in its header and in its summary.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -95,6 +96,8 @@ class Steps:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        for old in directory.glob("*.*"):  # only this run's pictures, never an earlier run's (subfolders stay)
+            old.unlink()
         for n, (name, png) in enumerate(self.shots, start=1):
             (directory / f"{n:02d}-{_slug(name)}.png").write_bytes(png)
         try:
@@ -105,7 +108,11 @@ class Steps:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-zA-Z0-9_-]+", "-", text).strip("-")[:80] or "step"
+    """A file-name-safe form; a long one keeps its end (the [pl]/[en] parameter) and a short hash of the whole."""
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", text).strip("-") or "step"
+    if len(slug) > 80:
+        slug = f"{slug[:40]}-{hashlib.sha1(slug.encode()).hexdigest()[:8]}-{slug[-30:]}"
+    return slug
 
 
 @pytest.fixture(scope="session")

@@ -250,3 +250,10 @@ def test_pages_speak_polish_by_default(centre):
     assert "Rejestr aktualnych zezwoleń" in page
     english = browser().get(reverse("gardens:register"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Register of current permits" in english
+
+
+def test_greenery_lists_are_joined_without_stray_separators(business, owner):
+    application = ApplicationFactory(business=business, declared_tall_plants=True, declared_planters=True)
+    html = browser(owner).get(reverse("gardens:application-detail", args=[application.pk])).content.decode()
+    assert "<dd>tall plants against the facade; planters along the whole enclosure</dd>" in html
+    assert "<dd>—</dd>" in html  # nothing confirmed yet: a dash, not a blank

@@ -35,3 +35,10 @@ def test_schema_generates_without_warnings():
 
     found = [m for m in checks.run_checks(include_deployment_checks=True) if m.id.startswith("drf_spectacular")]
     assert found == []
+
+
+def test_a_body_that_does_not_parse_is_a_documented_answer(schema):
+    """POST bodies may fail to parse: the 400 of such an operation names the parse error too."""
+    error = schema["paths"]["/api/v1/gardens/fee-quote/"]["post"]["responses"]["400"]["content"]["application/json"]
+    union = schema["components"]["schemas"][error["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert "#/components/schemas/ParseErrorResponse" in [one["$ref"] for one in union["oneOf"]]
