@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from centres.selectors import staff_centre_ids
 from centres.serializers import as_drf_error
 from portal.api import CursorPagination, router
+from portal.openapi import SingleObjectSchema
 
 from . import selectors, services
 from .filters import ApplicationFilter, InspectionFilter, PermitFilter, RuleFilter, SeasonFilter
@@ -82,6 +83,7 @@ def _quote_response(data: dict) -> Response:
 class FeeQuoteViewSet(viewsets.ViewSet):
     """The fee before applying: area × days × the zone's rate on each day, then the green discount."""
 
+    schema = SingleObjectSchema()  # its list answers one object
     permission_classes = [permissions.AllowAny]
     serializer_class = FeeQuoteRequestSerializer
 

@@ -23,6 +23,7 @@ from centres.models import Centre
 from centres.selectors import is_staff_of, staff_centre_ids, staff_centres
 from centres.serializers import as_drf_error
 from portal.api import CursorPagination, router
+from portal.openapi import SingleObjectSchema
 
 from . import selectors, services
 from .filters import CardFilter, CheckFilter, PartnerFilter, PerkFilter
@@ -201,6 +202,7 @@ class CheckViewSet(viewsets.ReadOnlyModelViewSet):
 class OfficeFiguresViewSet(viewsets.ViewSet):
     """The office's figures of one of its centres (aggregates only)."""
 
+    schema = SingleObjectSchema()  # its list answers one object
     permission_classes = [SignedIn]
 
     @extend_schema(parameters=[OfficeFiguresQuerySerializer],
@@ -221,6 +223,7 @@ class OfficeFiguresViewSet(viewsets.ViewSet):
 class PartnerFiguresViewSet(viewsets.ViewSet):
     """A partner's own figures for its owner or manager: checks and accepted uses per perk, day and month."""
 
+    schema = SingleObjectSchema()  # its list answers one object
     permission_classes = [SignedIn]
 
     @extend_schema(parameters=[PartnerFiguresQuerySerializer],

@@ -139,6 +139,8 @@ class CheckSerializer(serializers.ModelSerializer):
     perk_title = serializers.SerializerMethodField()
     card_number = serializers.SerializerMethodField(
         help_text="Shown to the card's holder and the office; never to partners.")
+    refusal = serializers.ChoiceField(choices=Check.Refusal.choices, allow_blank=True, read_only=True,
+                                      help_text="Why a named perk was not accepted; empty otherwise.")
 
     class Meta:
         model = Check

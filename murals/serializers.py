@@ -55,7 +55,7 @@ class MuralSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None)
+    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
     wall = serializers.PrimaryKeyRelatedField(queryset=Wall.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
     artists = serializers.PrimaryKeyRelatedField(queryset=Artist.objects.all(), many=True, required=False,
@@ -123,7 +123,7 @@ class WallSerializer(serializers.ModelSerializer):
                                                 error_messages=SERVICE_ERROR)
     zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None)
+    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
     contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.filter(kind=Contest.Kind.MURAL_DESIGN),
                                                  required=False, allow_null=True, error_messages=SERVICE_ERROR)
     contest_title = serializers.CharField(source="contest.title", read_only=True, default=None)

@@ -258,7 +258,7 @@ SPECTACULAR_SETTINGS = {
         "MuralStatusEnum": "murals.models.Mural.Status",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-                             "portal.api.generic_errors_for_list_items"],
+                             "portal.openapi.generic_validation_errors"],
 }
 
 # --- Logging ------------------------------------------------------------------------------------------

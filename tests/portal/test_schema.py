@@ -16,7 +16,31 @@ def schema() -> dict:
 def test_list_item_errors_are_not_named_by_a_placeholder(schema):
     """Answers name an item's error "greenery.0"; the schema must not insist on "greenery.INDEX"."""
     assert "INDEX" not in json.dumps(schema)
-    assert schema["components"]["schemas"]["V1LoyaltyPerksCreateError"]["properties"]["attr"] == {"type": "string"}
+
+
+def test_every_400_may_be_a_validation_error_on_any_field_or_a_parse_error(schema):
+    """A workflow move refused by its service names "status", which is not a field of the move's request."""
+    unions = {n: s for n, s in schema["components"]["schemas"].items() if n.endswith("ErrorResponse400")}
+    assert unions
+    for name, union in unions.items():
+        mapping = union["discriminator"]["mapping"]
+        assert mapping["validation_error"].endswith("/ValidationErrorResponseGeneric"), name
+        assert mapping["client_error"].endswith("/ParseErrorResponse"), name
+    generic = schema["components"]["schemas"]["ValidationErrorResponseGeneric"]
+    assert generic["properties"]["errors"]["items"]["properties"]["attr"] == {"type": "string", "nullable": True}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/loyalty/figures/office/", "/api/v1/loyalty/figures/partner/",
+                                  "/api/v1/gardens/fee-quote/"])
+def test_one_object_answers_are_not_documented_as_lists(schema, path):
+    answer = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert "$ref" in answer and answer.get("type") != "array"
+
+
+def test_empty_refusal_and_missing_zone_are_documented(schema):
+    refusal = schema["components"]["schemas"]["Check"]["properties"]["refusal"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in refusal["oneOf"]
+    assert schema["components"]["schemas"]["Mural"]["properties"]["zone_name"]["nullable"] is True
 
 
 def test_fee_quote_by_query_documents_its_validation_errors(schema):
