@@ -81,6 +81,7 @@ def test_vote_on_the_page_and_a_second_vote_is_refused_with_a_message(contest, r
     assert Vote.objects.filter(voter=resident).count() == 1
     page = client.get(reverse("contests:contest-detail", args=[contest.pk])).content.decode()
     assert "You have already voted in this round" in page
+    assert url not in page, "once the vote is cast, no form invites a second one"
 
 
 def test_vote_for_an_entry_not_in_the_round_is_refused_on_the_page(contest, resident):
