@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from centres.models import Street, Zone
 from centres.selectors import managed_businesses
+from portal.fields import OptionalRelatedText
 
 from .models import (
     AestheticRule,
@@ -124,7 +125,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     business_name = serializers.CharField(source="business.name", read_only=True)
     season_year = serializers.IntegerField(source="season.year", read_only=True)
     zone_name = serializers.CharField(source="zone.name", read_only=True)
-    street_name = serializers.CharField(source="street.name", read_only=True, default=None)
+    street_name = OptionalRelatedText(source="street.name")
     fee = serializers.JSONField(source="fee_breakdown", read_only=True)
 
     class Meta:
@@ -189,7 +190,7 @@ class PermitSerializer(serializers.ModelSerializer):
     """A permit in the public register: what is allowed where, without personal data."""
 
     business = serializers.CharField(source="business.name")
-    street = serializers.CharField(source="street.name", default=None)
+    street = OptionalRelatedText(source="street.name")
     zone = serializers.CharField(source="zone.name")
     year = serializers.IntegerField(source="season.year")
 

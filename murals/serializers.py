@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from centres.models import Business, Centre, Street, Zone
 from contests.models import Contest, Phase
+from portal.fields import OptionalRelatedText
 
 from .models import Artist, Mural, MuralPhoto, MuralStatusChange, Wall
 
@@ -55,7 +56,7 @@ class MuralSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
+    zone_name = OptionalRelatedText(source="zone.name")
     wall = serializers.PrimaryKeyRelatedField(queryset=Wall.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
     artists = serializers.PrimaryKeyRelatedField(queryset=Artist.objects.all(), many=True, required=False,
@@ -123,10 +124,10 @@ class WallSerializer(serializers.ModelSerializer):
                                                 error_messages=SERVICE_ERROR)
     zone = serializers.PrimaryKeyRelatedField(queryset=Zone.objects.all(), required=False, allow_null=True,
                                               error_messages=SERVICE_ERROR)
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
+    zone_name = OptionalRelatedText(source="zone.name")
     contest = serializers.PrimaryKeyRelatedField(queryset=Contest.objects.filter(kind=Contest.Kind.MURAL_DESIGN),
                                                  required=False, allow_null=True, error_messages=SERVICE_ERROR)
-    contest_title = serializers.CharField(source="contest.title", read_only=True, default=None)
+    contest_title = OptionalRelatedText(source="contest.title")
     conditions = serializers.CharField(read_only=True)
     area_m2 = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True)
     width_m = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))

@@ -220,6 +220,8 @@ class TestWalls:
         wall_id = response.json()["id"]
         response = client.patch(f"{self.URL}{wall_id}/", {"constraints_pl": "Bez reklam."}, format="json")
         assert response.status_code == 200
+        # A partial update answers every field the schema promises, the empty relation as null.
+        assert response.json()["contest_title"] is None and response.json()["zone_name"] == zone.name
         assert Wall.objects.get(pk=wall_id).constraints_pl == "Bez reklam."
 
     def test_outsiders_cannot_write_walls(self, api, centre, wall, other_staff, resident):
