@@ -126,8 +126,6 @@ def _checks(centre: Centre, rnd: random.Random) -> None:
             if i % 10_000 == 9_999:
                 bar.update(10_000)
         bar.update(missing % 10_000)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {Check._meta.db_table}; ANALYZE {Card._meta.db_table}")
 
 
 def main() -> None:
@@ -139,6 +137,8 @@ def main() -> None:
     _partners(centre, rnd)
     _cards(centre)
     _checks(centre, rnd)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics after bulk loads (autovacuum would lag behind)
     print(f"{Partner.objects.filter(centre=centre).count():,} partners, "
           f"{Card.objects.filter(centre=centre).count():,} cards, "
           f"{Check.objects.filter(partner__centre=centre).count():,} checks")
