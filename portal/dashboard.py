@@ -26,6 +26,7 @@ from gardens.selectors import fee_totals
 from loyalty.models import Card, Check
 
 MONTHS_SHOWN = 12
+BAR_MAX = 280  # of the chart's 640 units: 230 for the label, the rest for the value after the bar
 TOP_N = 10
 WAIT_BANDS = ((0, 7), (8, 14), (15, 30), (31, None))  # days since submission
 
@@ -48,10 +49,10 @@ class Chart:
 
     @property
     def bars(self) -> list[dict]:
-        """Each row's label, drawn value, and bar length in SVG units (360 for the largest value)."""
+        """Each row's label, drawn value, and bar length in SVG units (BAR_MAX for the largest value)."""
         values = [_number(row[self.value_index]) for row in self.rows]
         top = max(values, default=0) or 1
-        return [{"label": row[0], "value": row[self.value_index], "width": round(360 * v / top),
+        return [{"label": row[0], "value": row[self.value_index], "width": round(BAR_MAX * v / top),
                  "y": 8 + i * 28} for i, (row, v) in enumerate(zip(self.rows, values, strict=True))]
 
     @property

@@ -6,6 +6,7 @@ import pytest
 
 from centres.demo import valid_nip
 from centres.models import Business
+from portal import dashboard
 from tests.e2e.helpers import choose_language, log_in, t
 from tests.factories import PASSWORD, BusinessFactory, StaffFactory, StreetFactory, ZoneFactory
 
@@ -31,14 +32,15 @@ def test_staff_open_the_dashboard_from_the_admin(page, steps, axe, lang, office)
     assert page.locator("svg[role=img]").count() >= 1
     widths = page.locator("#chart-businesses-per-zone ~ svg rect.bar-rect").evaluate_all(
         "rects => rects.map(r => r.getBBox().width)")
-    assert widths == [360], "the bar is drawn at full length in both languages"
-    page.locator("details summary").first.click()
-    assert page.locator("details table tbody tr").first.inner_text().split("\t") == ["Starówka", "2"]
+    assert widths == [dashboard.BAR_MAX], "the bar is drawn at full length in both languages"
+    chart = page.locator("section[aria-labelledby=chart-businesses-per-zone]")
+    chart.locator("details summary").click()
+    assert chart.locator("details table tbody tr").first.inner_text().split("\t") == ["Starówka", "2"]
     steps("dashboard")
     assert axe(page) == []
     with page.expect_download() as download:
-        page.locator("a[href*='/biuro/wykresy/']").first.click()
-    assert download.value.suggested_filename.endswith(".csv")
+        chart.locator("a[href*='/biuro/wykresy/']").click()
+    assert download.value.suggested_filename.endswith("-businesses-per-zone.csv")
 
 
 def test_import_with_a_bad_row_writes_nothing_then_the_corrected_file_imports(page, steps, axe, lang, office):
