@@ -19,13 +19,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+COMMAND = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" else ""
+TESTING = "pytest" in sys.modules or COMMAND == "test"
+# Developer tools that never sign, encrypt or serve anything: they run on a fresh checkout with nothing set.
+COMMANDS_WITHOUT_SECRETS = {"makemigrations", "showmigrations", "sqlmigrate", "makemessages", "spectacular"}
 DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or COMMAND in COMMANDS_WITHOUT_SECRETS):
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment outside DEBUG.")
     SECRET_KEY = _DEV_SECRET_KEY
 

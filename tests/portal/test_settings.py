@@ -26,3 +26,12 @@ def test_debug_runs_without_secret_key():
 def test_bad_boolean_fails_loudly():
     result = _settings_import({"DEBUG": "1", "CONN_MAX_AGE": "sixty"})
     assert result.returncode != 0
+
+
+def test_migration_check_runs_on_a_fresh_checkout_without_secret_key():
+    """`manage.py makemigrations --check` signs nothing, so it needs no SECRET_KEY (serving still does)."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                            env=clean, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert _settings_import({"DEBUG": "0"}).returncode != 0, "importing the settings to serve still refuses"
