@@ -15,20 +15,16 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.i18n import bilingual
 
 TIE_RULE = _(
     "Ties are broken by the commission's weighted mean score, then by the number of public votes in the final "
     "round, then by the earlier submission."
 )
 
-
-def _pick(obj, name: str) -> str:
-    """The Polish or English text of a bilingual pair, by the active language (Polish when English is empty)."""
-    lang = (get_language() or "pl")[:2]
-    english = getattr(obj, f"{name}_en", "")
-    return english if lang == "en" and english else getattr(obj, f"{name}_pl")
 
 
 class Contest(models.Model):
@@ -85,15 +81,15 @@ class Contest(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self, "title")
+        return bilingual(self, "title")
 
     @property
     def rules(self) -> str:
-        return _pick(self, "rules")
+        return bilingual(self, "rules")
 
     @property
     def prizes(self) -> str:
-        return _pick(self, "prizes")
+        return bilingual(self, "prizes")
 
     @property
     def tie_rule(self) -> str:
@@ -338,7 +334,7 @@ class Criterion(models.Model):
 
     @property
     def name(self) -> str:
-        return _pick(self, "name")
+        return bilingual(self, "name")
 
 
 class Score(models.Model):

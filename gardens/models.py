@@ -9,15 +9,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _pick(obj: models.Model, field: str) -> str:
-    """The English or Polish variant of a bilingual field, by the active language (Polish as fallback)."""
-    lang = (get_language() or "pl")[:2]
-    value = getattr(obj, f"{field}_{lang}", "") if lang in ("pl", "en") else ""
-    return value or getattr(obj, f"{field}_pl", "")
+from portal.i18n import bilingual
 
 
 class GreeneryKind(models.TextChoices):
@@ -112,11 +106,11 @@ class AestheticRule(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self, "title")
+        return bilingual(self, "title")
 
     @property
     def text(self) -> str:
-        return _pick(self, "text")
+        return bilingual(self, "text")
 
 
 class GreenDiscountTier(models.Model):

@@ -8,19 +8,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Business, Centre
+from portal.i18n import bilingual
 
 LIVE_STATUSES = ("pending", "active", "suspended")  # a holder has at most one such card per centre
 
-
-def _pick(obj: models.Model, name: str) -> str:
-    """The English text when English is active and it is filled in, else the Polish one."""
-    if (get_language() or "pl").startswith("en"):
-        return getattr(obj, f"{name}_en") or getattr(obj, f"{name}_pl")
-    return getattr(obj, f"{name}_pl") or getattr(obj, f"{name}_en")
 
 
 class ProgrammeSettings(models.Model):
@@ -193,7 +187,7 @@ class Partner(models.Model):
 
     @property
     def description(self) -> str:
-        return _pick(self, "description")
+        return bilingual(self, "description")
 
     def is_current_on(self, day: dt.date) -> bool:
         return (self.is_active and self.agreement_start <= day
@@ -260,15 +254,15 @@ class Perk(models.Model):
 
     @property
     def title(self) -> str:
-        return _pick(self, "title")
+        return bilingual(self, "title")
 
     @property
     def description(self) -> str:
-        return _pick(self, "description")
+        return bilingual(self, "description")
 
     @property
     def conditions(self) -> str:
-        return _pick(self, "conditions")
+        return bilingual(self, "conditions")
 
     @property
     def weekday_list(self) -> list[int]:

@@ -14,20 +14,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Entry
+from portal.i18n import bilingual
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
-
-def _pick(obj, name: str) -> str:
-    """The Polish or English text of a bilingual pair by the active language (Polish when English is empty)."""
-    lang = (get_language() or "pl")[:2]
-    english = getattr(obj, f"{name}_en", "")
-    return english if lang == "en" and english else getattr(obj, f"{name}_pl")
 
 
 class Artist(models.Model):
@@ -96,7 +90,7 @@ class Wall(models.Model):
 
     @property
     def conditions(self) -> str:
-        return _pick(self, "constraints")
+        return bilingual(self, "constraints")
 
     @property
     def area_m2(self) -> Decimal:
@@ -185,7 +179,7 @@ class Mural(models.Model):
 
     @property
     def description(self) -> str:
-        return _pick(self, "description")
+        return bilingual(self, "description")
 
     @property
     def has_coordinates(self) -> bool:
@@ -216,7 +210,7 @@ class MuralPhoto(models.Model):
 
     @property
     def alt(self) -> str:
-        return _pick(self, "alt")
+        return bilingual(self, "alt")
 
 
 class MuralStatusChange(models.Model):
