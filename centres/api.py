@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from portal.api import ReadOnlyOrStaff, router
+from core.api import ReadOnlyOrStaff, router
 
 from . import selectors, services
 from .filters import BusinessFilter, FeeRateFilter, ZoneFilter

@@ -63,7 +63,7 @@ def valid_nip(seed: int) -> str:
         n += 1
 
 
-def seed(stdout) -> Centre:
+def seed(stdout, *, office_group=None) -> Centre:
     centre, _ = Centre.objects.get_or_create(slug="torun", defaults=dict(
         name="Toruńska Starówka", code="TOR", city="Toruń", office_name="Biuro Toruńskiego Centrum Miasta",
         address="ul. Wały Gen. Sikorskiego 8, 87-100 Toruń", email="starowka@um.torun.pl", phone="56 611 87 36",
@@ -95,11 +95,9 @@ def seed(stdout) -> Centre:
             name=name, slug=_slug(name), street=s, building_number=number, zone=s.zone, category=category,
             email=f"kontakt{i}@demo.starowka.pl", phone=f"56 600 {i:02d} {i:02d}"))
 
-    from portal.roles import ensure_office_staff_group
-
-    group = ensure_office_staff_group()
     staff = _account(DEMO_ACCOUNTS["staff"], "Anna", "Biurowa", is_staff=True)
-    staff.groups.add(group)
+    if office_group is not None:
+        staff.groups.add(office_group)
     staff.staff_centres.add(centre)
     owner = _account(DEMO_ACCOUNTS["owner"], "Piotr", "Kawiarski")
     first = Business.objects.get(centre=centre, slug=_slug(BUSINESSES[0][0]))

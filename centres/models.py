@@ -54,7 +54,7 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
     objects = UserManager()
 
-    # Personal data held on this model (GDPR export and erasure: portal.gdpr).
+    # Personal data held on this model (GDPR export and erasure: core.gdpr).
     PERSONAL_DATA_FIELDS = ("email", "first_name", "last_name", "phone")
 
     class Meta:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from portal.imports import CentreLookupWidget, CentreResource, ChoiceWidget, TrimmedCharWidget
+from core.resources import CentreLookupWidget, CentreResource, ChoiceWidget, TrimmedCharWidget
 
 from .models import Business, FeeRate, Street, Zone
 from .selectors import overlapping_rates

@@ -6,8 +6,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.celery import RETRY_POLICY
-from portal.notifications import render_mail, send_once
+from core.notifications import render_mail, send_once
+from core.tasks import RETRY_POLICY
 
 EMAIL_VERIFY_SALT = "centres.email-verify"
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.gdpr import erase_personal_data, export_personal_data
+from core.gdpr import erase_personal_data, export_personal_data
 
 from . import services
 from .forms import DeleteAccountForm, SignUpForm

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from centres.serializers import as_drf_error
-from portal.api import CursorPagination, router
+from core.api import CursorPagination, router
 
 from . import selectors, services
 from .filters import ContestFilter, EntryFilter, RoundFilter, ScoreFilter, VoteFilter

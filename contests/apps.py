@@ -9,7 +9,7 @@ class ContestsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from portal import gdpr
+        from core import gdpr
 
         from . import models
         from .gdpr import erase, export

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.i18n import bilingual
+from core.i18n import bilingual
 
 TIE_RULE = _(
     "Ties are broken by the commission's weighted mean score, then by the number of public votes in the final "

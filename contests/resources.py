@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from import_export import fields
 
-from portal.imports import CentreResource
+from core.resources import CentreResource
 
 from .models import RoundEntry
 from .selectors import annotate_results, percent

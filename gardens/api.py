@@ -16,8 +16,8 @@ from rest_framework.response import Response
 
 from centres.selectors import staff_centre_ids
 from centres.serializers import as_drf_error
-from portal.api import CursorPagination, router
-from portal.openapi import SingleObjectSchema
+from core.api import CursorPagination, router
+from core.openapi import SingleObjectSchema
 
 from . import selectors, services
 from .filters import ApplicationFilter, InspectionFilter, PermitFilter, RuleFilter, SeasonFilter

@@ -9,7 +9,7 @@ class GardensConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from portal.gdpr import register
+        from core.gdpr import register
 
         from . import gdpr
         from .models import AestheticRule, GardenApplication, GreenDiscountTier, Inspection, Season

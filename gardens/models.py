@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.i18n import bilingual
+from core.i18n import bilingual
 
 
 class GreeneryKind(models.TextChoices):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from centres.models import Street, Zone
 from centres.selectors import managed_businesses
-from portal.fields import OptionalRelatedText
+from core.fields import OptionalRelatedText
 
 from .models import (
     AestheticRule,

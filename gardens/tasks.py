@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.celery import RETRY_POLICY
-from portal.notifications import render_mail, send_once
+from core.notifications import render_mail, send_once
+from core.tasks import RETRY_POLICY
 
 REMINDER_DAYS = 14
 

@@ -22,8 +22,8 @@ from rest_framework.response import Response
 from centres.models import Centre
 from centres.selectors import is_staff_of, staff_centre_ids, staff_centres
 from centres.serializers import as_drf_error
-from portal.api import CursorPagination, router
-from portal.openapi import SingleObjectSchema
+from core.api import CursorPagination, router
+from core.openapi import SingleObjectSchema
 
 from . import selectors, services
 from .filters import CardFilter, CheckFilter, PartnerFilter, PerkFilter

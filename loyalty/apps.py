@@ -9,7 +9,7 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from portal.gdpr import register
+        from core.gdpr import register
 
         from . import services
         from .models import Card, Partner, Perk, ProgrammeSettings

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Business, Centre
-from portal.i18n import bilingual
+from core.i18n import bilingual
 
 LIVE_STATUSES = ("pending", "active", "suspended")  # a holder has at most one such card per centre
 

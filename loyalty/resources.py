@@ -10,7 +10,7 @@ from import_export import fields, widgets
 
 from centres.models import Business
 from centres.resources import NipWidget
-from portal.imports import CentreLookupWidget, CentreResource, ChoiceWidget, TrimmedCharWidget
+from core.resources import CentreLookupWidget, CentreResource, ChoiceWidget, TrimmedCharWidget
 
 from . import services
 from .models import Partner, Perk

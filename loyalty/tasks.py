@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from centres.selectors import today
-from portal.celery import RETRY_POLICY
-from portal.notifications import render_mail, send_once
+from core.notifications import render_mail, send_once
+from core.tasks import RETRY_POLICY
 
 from .models import Card
 

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from centres.selectors import is_staff_of
 from centres.serializers import as_drf_error
-from portal.api import ReadOnlyOrStaff, router
+from core.api import ReadOnlyOrStaff, router
 
 from . import selectors, services
 from .filters import ArtistFilter, MuralFilter, TrailFilter, WallFilter

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Entry
-from portal.i18n import bilingual
+from core.i18n import bilingual
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100

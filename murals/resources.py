@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from import_export import fields
 
-from portal.imports import CentreResource
+from core.resources import CentreResource
 
 from .models import Mural
 

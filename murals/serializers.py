@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from centres.models import Business, Centre, Street, Zone
 from contests.models import Contest, Phase
-from portal.fields import OptionalRelatedText
+from core.fields import OptionalRelatedText
 
 from .models import Artist, Mural, MuralPhoto, MuralStatusChange, Wall
 

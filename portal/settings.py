@@ -53,12 +53,15 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "auditlog",
     "import_export",
-    "portal",
+    # The layers, each importing only those above it in this list (tests/portal/test_layers.py checks it).
+    "core",
     "centres",
     "loyalty",
     "gardens",
     "contests",
     "murals",
+    "office",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -118,10 +121,9 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or No
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_IMPORTS = ("portal.imports",)  # the office's import task (portal/imports.py) is not in an app's tasks.py
+CELERY_IMPORTS = ("office.imports",)  # the office's import task (office/imports.py) is not in a tasks.py
 CELERY_TIMEZONE = "Europe/Warsaw"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Each app adds its daily jobs in its own tasks module through portal.celery.register_daily().
 }
 
 # --- Auth ---------------------------------------------------------------------------------------------
@@ -197,7 +199,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -261,7 +263,7 @@ SPECTACULAR_SETTINGS = {
         "MuralStatusEnum": "murals.models.Mural.Status",
     },
     "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
-                             "portal.openapi.generic_validation_errors"],
+                             "core.openapi.generic_validation_errors"],
 }
 
 # --- Logging ------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import contests.api  # noqa: F401
 import gardens.api  # noqa: F401
 import loyalty.api  # noqa: F401
 import murals.api  # noqa: F401
+from core.api import router
 from portal import views
-from portal.api import router
 
 admin.site.site_header = "Portal Centrum Miasta"
 admin.site.site_title = "Portal Centrum Miasta"
@@ -35,7 +35,7 @@ urlpatterns += [
     path("ogrodki/", include("gardens.urls")),
     path("konkursy/", include("contests.urls")),
     path("murale/", include("murals.urls")),
-    path("biuro/", include("portal.urls_office")),
+    path("biuro/", include("office.urls")),
 ]
 
 if settings.DEBUG:

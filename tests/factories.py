@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from centres.demo import valid_nip
 from centres.models import Business, BusinessMembership, Centre, FeeRate, Street, User, Zone
-from portal.roles import ensure_office_staff_group
+from office.roles import ensure_office_staff_group
 
 PASSWORD = "Correct-Horse-42"
 

@@ -53,4 +53,4 @@ def test_resident_cannot_open_admin(resident):
 
 def test_staff_cannot_read_the_cross_centre_audit_log_or_mail_ledger(staff_client):
     assert staff_client.get("/admin/auditlog/logentry/").status_code == 403
-    assert staff_client.get("/admin/portal/sentnotification/").status_code == 403
+    assert staff_client.get("/admin/core/sentnotification/").status_code == 403

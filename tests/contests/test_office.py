@@ -10,7 +10,8 @@ from django.utils import timezone
 from contests import selectors, services
 from contests.models import Entry, Nomination, Phase, Vote
 from contests.tasks import sync_phases
-from portal import gdpr, imports
+from core import gdpr
+from office import imports
 from tests.contests.factories import (
     ContestFactory,
     EntryFactory,

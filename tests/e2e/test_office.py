@@ -6,7 +6,7 @@ import pytest
 
 from centres.demo import valid_nip
 from centres.models import Business
-from portal import dashboard
+from office import dashboard
 from tests.e2e.helpers import choose_language, log_in, t
 from tests.factories import PASSWORD, BusinessFactory, StaffFactory, StreetFactory, ZoneFactory
 
@@ -86,7 +86,7 @@ def test_import_with_a_bad_row_writes_nothing_then_the_corrected_file_imports(pa
 
 def test_a_long_import_shows_its_progress_and_the_page_follows_the_worker(page, steps, lang, office):
     """The job page polls the job's state: the bar moves as the worker reports rows, then the result appears."""
-    from portal import imports
+    from office import imports
 
     job = {"id": "e2e0progress", "dataset": "businesses", "centre_id": office["street"].centre_id,
            "user_id": office["staff"].pk, "filename": "duzy.csv", "path": "office-imports/none.csv", "format": "csv",

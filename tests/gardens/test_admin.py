@@ -108,7 +108,7 @@ def test_inspection_admin_lists_breaches(submitted, staff):
 
 
 def test_gdpr_export_and_erasure(submitted, owner):
-    from portal.gdpr import erase_personal_data, export_personal_data
+    from core.gdpr import erase_personal_data, export_personal_data
 
     data = export_personal_data(owner)["gardens"]
     assert data["status_changes"][0]["to"] == "submitted"

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from loyalty.models import Partner, Perk
-from portal import imports
+from office import imports
 from tests.factories import BusinessFactory
 from tests.loyalty.factories import PartnerFactory
 

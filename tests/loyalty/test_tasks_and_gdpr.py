@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core import mail
 
+from core.gdpr import erase_personal_data, export_personal_data
 from loyalty import tasks
 from loyalty.models import Card, Check
-from portal.gdpr import erase_personal_data, export_personal_data
 from tests.loyalty.factories import CardFactory, CheckFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 from django.utils import translation
 
-from portal.i18n import bilingual
+from core.i18n import bilingual
 
 
 def test_the_active_language_first_and_the_other_when_it_is_empty():

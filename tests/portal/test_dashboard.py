@@ -19,7 +19,7 @@ from centres.selectors import rate_on, today
 from contests.models import Contest, Phase, Vote
 from gardens.models import GardenApplication
 from loyalty.models import Card, Check
-from portal import dashboard
+from office import dashboard
 from tests.contests.factories import ContestFactory, PhaseFactory, VoteFactory, VotingRoundFactory, approved_garden
 from tests.factories import BusinessFactory, FeeRateFactory, StaffFactory, ZoneFactory
 from tests.gardens.factories import ApplicationFactory, SeasonFactory

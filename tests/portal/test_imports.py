@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from centres.demo import valid_nip
 from centres.models import Business, FeeRate, Zone
-from portal import imports
+from office import imports
 from tests.factories import (
     BusinessFactory,
     CentreFactory,

@@ -1,7 +1,7 @@
 import pytest
 from django.core import mail
 
-from portal.notifications import send_once
+from core.notifications import send_once
 
 
 @pytest.mark.django_db
@@ -13,8 +13,8 @@ def test_same_notification_is_sent_once():
 
 @pytest.mark.django_db
 def test_failed_send_leaves_no_ledger_row_so_retry_sends(monkeypatch):
-    from portal import notifications
-    from portal.models import SentNotification
+    from core import notifications
+    from core.models import SentNotification
 
     def boom(*args, **kwargs):
         raise ConnectionError("smtp down")

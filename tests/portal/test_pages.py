@@ -109,7 +109,7 @@ def test_health():
 def test_erasure_scrubs_the_audit_trail_of_the_person(resident):
     from auditlog.models import LogEntry
 
-    from portal.gdpr import erase_personal_data
+    from core.gdpr import erase_personal_data
 
     LogEntry.objects.log_create(resident, action=LogEntry.Action.UPDATE, changes={"first_name": ["Jan", "Janek"]},
                                 force_log=True)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.roles import ensure_office_staff_group
+from office.roles import ensure_office_staff_group
 
 
 class Command(BaseCommand):

@@ -8,6 +8,9 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from centres import demo as centre_demo
+from office.roles import ensure_office_staff_group
+
 APPS_IN_ORDER = ("loyalty", "gardens", "contests", "murals")
 
 
@@ -15,10 +18,8 @@ class Command(BaseCommand):
     help = "Load Toruń's Old Town demo data (zones, rates, businesses, cards, permits, contests) and print log-ins."
 
     def handle(self, *args, **options) -> None:
-        from centres import demo as centre_demo
-
         with transaction.atomic():
-            centre = centre_demo.seed(self.stdout)
+            centre = centre_demo.seed(self.stdout, office_group=ensure_office_staff_group())
             for app in APPS_IN_ORDER:
                 try:
                     module = import_module(f"{app}.demo")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -22,137 +21,19 @@ from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import resources, widgets
 from import_export.results import RowResult
+
+from core.resources import CentreResource
 
 JOB_TTL = 60 * 60 * 24
 PREVIEW_ROWS = 100
-PROGRESS_EVERY = 25
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-
-
-# --- Resource building blocks, used by <app>/resources.py ---------------------------------------------
-
-class CentreResource(resources.ModelResource):
-    """A resource bound to one centre: it exports and updates only that centre's rows and files new ones there.
-
-    `centre_path` is the lookup from the model to its centre. A subclass sets `required_columns`; a file that
-    lacks one is refused as a whole before any row is read.
-    """
-
-    centre_path: str = "centre"
-    required_columns: tuple[str, ...] = ()
-
-    def __init__(self, *, centre, progress: Callable[[int, int], None] | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.centre = centre
-        self.progress = progress
-        self._total = 0
-        for field in self.fields.values():
-            if isinstance(field.widget, CentreLookupWidget):
-                field.widget.centre = centre
-
-    def get_queryset(self) -> QuerySet:
-        return super().get_queryset().filter(**{self.centre_path: self.centre})
-
-    def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
-        headers = [str(h).strip() for h in (dataset.headers or [])]
-        dataset.headers = headers
-        missing = [c for c in self.required_columns if c not in headers]
-        if missing:
-            raise ValidationError(_("Missing columns: %(columns)s. The first row must name the columns.")
-                                  % {"columns": ", ".join(missing)})
-        self._total = len(dataset)
-
-    def after_import_row(self, row, row_result, **kwargs) -> None:
-        number = kwargs.get("row_number", 0)
-        if self.progress and (number % PROGRESS_EVERY == 0 or number == self._total):
-            self.progress(number, self._total)
-
-    def import_instance(self, instance: Model, row, **kwargs) -> None:
-        """Every new row belongs to the staff's centre, whatever the file says."""
-        if self.centre_path == "centre":
-            instance.centre = self.centre
-        super().import_instance(instance, row, **kwargs)
-
-
-class CentreLookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key named in the file by a natural field (a street's name, a zone's slug), within the centre.
-
-    An unknown name is a clear error on its field instead of a crash.
-    """
-
-    def __init__(self, model: type[Model], field: str, centre_path: str = "centre",
-                 related: tuple[str, ...] = (), **kwargs) -> None:
-        super().__init__(model, field=field, **kwargs)
-        self.centre_path = centre_path
-        self.related = related
-        self.centre = None
-        self._found: dict[str, Model] = {}  # a file names the same street on many rows: look it up once
-
-    def get_queryset(self, value, row, *args, **kwargs) -> QuerySet:
-        return self.model._default_manager.filter(**{self.centre_path: self.centre}).select_related(*self.related)
-
-    def clean(self, value, row=None, **kwargs):
-        text = str(value).strip() if value is not None else ""
-        if not text:
-            return None
-        if text.lower() in self._found:
-            return self._found[text.lower()]
-        try:
-            obj = self.get_queryset(text, row).get(**{f"{self.field}__iexact": text})
-        except self.model.DoesNotExist:
-            raise ValueError(_("“%(value)s” is not a %(model)s of this centre.")
-                             % {"value": text, "model": self.model._meta.verbose_name}) from None
-        self._found[text.lower()] = obj
-        return obj
-
-
-class ChoiceWidget(widgets.CharWidget):
-    """A choice given by its code or by its label in Polish or English; anything else names the allowed codes."""
-
-    def __init__(self, choices, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.choices = choices
-        self._names: dict[str, str] | None = None
-
-    def names(self) -> dict[str, str]:
-        """Every accepted spelling (lower case) to its code; built once, on first use."""
-        if self._names is None:
-            from django.utils import translation
-
-            names = {}
-            for code, label in self.choices:
-                names[code.lower()] = code
-                for lang in ("pl", "en"):
-                    with translation.override(lang):
-                        names.setdefault(str(label).lower(), code)
-            self._names = names
-        return self._names
-
-    def clean(self, value, row=None, **kwargs) -> str:
-        text = str(value or "").strip()
-        if not text:
-            return ""
-        if text.lower() in self.names():
-            return self.names()[text.lower()]
-        raise ValueError(_("“%(value)s” is not one of: %(codes)s.")
-                         % {"value": text, "codes": ", ".join(code for code, _label in self.choices)})
-
-    def render(self, value, obj=None, **kwargs) -> str:
-        return value or ""
-
-
-class TrimmedCharWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs) -> str:
-        return "" if value is None else str(value).strip()
 
 
 # --- The datasets on offer ----------------------------------------------------------------------------

@@ -59,7 +59,7 @@ def office_view(view: Callable) -> Callable:
 @require_GET
 @office_view
 def dashboard_page(request: HttpRequest, centre: Centre) -> HttpResponse:
-    return render(request, "portal/office/dashboard.html", {
+    return render(request, "office/dashboard.html", {
         "centre": centre, "centres": request.office_centres, "headline": dashboard.headline(centre),
         "charts": list(dashboard.build(centre).values()),
     })
@@ -110,7 +110,7 @@ def imports_page(request: HttpRequest, centre: Centre) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             return redirect("office:import-job", job_id=job["id"])
-    return render(request, "portal/office/imports.html", {
+    return render(request, "office/imports.html", {
         "centre": centre, "centres": request.office_centres, "form": form, "datasets": datasets,
         "formats": list(imports.FORMATS),
     }, status=400 if form.errors else 200)
@@ -143,7 +143,7 @@ def import_job(request: HttpRequest, centre: Centre, job_id: str) -> HttpRespons
     spec = imports.DATASETS[job["dataset"]]
     preview = [{**row, "label": imports.ROW_TYPES.get(row["type"], row["type"])} for row in job["preview"]]
     totals = [(imports.ROW_TYPES.get(kind, kind), n) for kind, n in job["totals"].items()]
-    return render(request, "portal/office/import_job.html", {
+    return render(request, "office/import_job.html", {
         "centre": centre, "job": job, "dataset": spec, "preview": preview, "totals": totals, "finished": job["state"] in
         imports.State.FINISHED, "status_url": reverse("office:import-status", args=[job_id]),
     })

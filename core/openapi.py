@@ -1,6 +1,6 @@
 """OpenAPI schema pieces: the postprocessing hook for validation errors, a schema class for one-object `list`s.
 
-Kept apart from portal.api, which the REST framework settings import before its own modules are ready.
+Kept apart from core.api, which the REST framework settings import before its own modules are ready.
 """
 
 from __future__ import annotations

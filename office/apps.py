@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficeConfig(AppConfig):
+    """The office's own pages (dashboard, imports and exports) on top of the apps, which register with it."""
+
+    name = "office"
+    verbose_name = _("Office")
