@@ -7,15 +7,10 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+
+from core.dates import today
 
 from .models import Business, BusinessMembership, Centre, FeeRate, User, Zone
-
-
-def today() -> dt.date:
-    """Today's date in Europe/Warsaw, which is what a rate, a season or a card's validity means."""
-    return timezone.localdate()
-
 
 # --- Scoping ------------------------------------------------------------------------------------------
 

@@ -1,25 +1,13 @@
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import get_error_detail
-from rest_framework.settings import api_settings
+
+from core.api_errors import as_drf_error
 
 from .models import Business, Centre, FeeRate, Street, Zone
 from .validators import normalise_nip, validate_nip
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's Django ValidationError as DRF's, so the API answers 400 with field messages.
-
-    Django's whole-object key `__all__` becomes DRF's `non_field_errors`, which the schema documents.
-    """
-    detail = get_error_detail(exc)
-    if isinstance(detail, dict) and NON_FIELD_ERRORS in detail:
-        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
-    return serializers.ValidationError(detail)
 
 
 class CentreSerializer(serializers.ModelSerializer):
