@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install messages migrate demo serve lint check e2e-deps e2e bench clean
+.PHONY: run test install assets messages migrate demo serve lint check e2e-deps e2e bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) messages
+install: $(STAMP) messages assets
+
+# Browser libraries from npm (assets/package.json), copied into static/vendor/ and served by the portal itself.
+assets: static/vendor/.installed
+
+static/vendor/.installed: assets/package-lock.json tools/vendor_assets.py
+	npm ci --no-audit --no-fund --silent --prefix assets
+	$(PYTHON) tools/vendor_assets.py
+	touch static/vendor/.installed
 
 # Compile the .po catalogues with Babel (from PyPI), so no system gettext is needed.
 messages: $(STAMP)
