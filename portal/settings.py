@@ -173,6 +173,11 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Map tiles behind the Leaflet maps; empty means a plain background (tests, offline). Attribution is shown on the map.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap contributors")
+# Café-garden permits: the fee is due this many days after approval.
+GARDEN_PAYMENT_DAYS = env.int("GARDEN_PAYMENT_DAYS", default=14)
 # Images are opened and re-encoded; more pixels than this is refused before decoding (a pixel bomb).
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 
