@@ -17,6 +17,7 @@ TARGET = ROOT / "static" / "vendor"
 VENDOR: dict[str, list[str]] = {
     "leaflet": ["dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"],
     "leaflet-draw": ["dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images", "LICENSE"],
+    "jsqr": ["dist/jsQR.js", "LICENSE"],  # the till's camera scanning (loyalty)
 }
 
 
