@@ -49,6 +49,11 @@ class Code(StrEnum):
     PERK_NOT_AVAILABLE = "perk_not_available"
     PERK_LIMIT_REACHED = "perk_limit_reached"
     TERMS_NOT_ACCEPTED = "terms_not_accepted"
+    TERMS_CHANGED = "terms_changed"  # a new version was published while the resident read the old one
+    NUMBER_MISTYPED = "number_mistyped"  # wrong length or check digit: a typo, not a look-up
+    CARD_MISSING = "card_missing"  # neither a token nor a number was given
+    VALIDITY_ENDED = "validity_ended"  # lifting a suspension of a card whose period is over: renew instead
+    CHECK_TIME_INVALID = "check_time_invalid"  # an offline check dated in the future or too long ago
     # gardens
     RULE_BREACHED = "rule_breached"
     DECLARATION_MISSING = "declaration_missing"
@@ -60,6 +65,9 @@ class Code(StrEnum):
     INSPECTION_DATE = "inspection_date"
     INVALID_IBAN = "invalid_iban"
     PAYMENT_DUPLICATE = "payment_duplicate"
+    GREENERY_NO_EVIDENCE = "greenery_no_evidence"  # confirming greenery needs a photo
+    OUTLINE_INVALID = "outline_invalid"
+    STATEMENT_INVALID = "statement_invalid"  # a bank statement that cannot be read
     # contests
     VOTE_REPEATED = "vote_repeated"
     VOTING_CLOSED = "voting_closed"
