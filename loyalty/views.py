@@ -19,6 +19,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from centres.models import BusinessMembership
 from centres.selectors import current_centre, staff_centres, today
+from core.centre import staff_centre
 
 from . import selectors, services
 from .filters import PerkFilter
@@ -231,13 +232,9 @@ def _perk_form(request: HttpRequest, *, partner: Partner, perk: Perk | None) -> 
 # --- The office ---------------------------------------------------------------------------------------
 
 def _office_centre(request: HttpRequest) -> tuple:
-    """One of the staff's centres (?centre=slug); 404 for anyone who is not office staff of it."""
+    """One of the staff's centres (?centre=slug, remembered in the session); 404 for anyone not office staff of it."""
     centres = staff_centres(request.user).order_by("name")
-    wanted = request.GET.get("centre")
-    centre = centres.filter(slug=wanted).first() if wanted else centres.first()
-    if centre is None:
-        raise Http404
-    return centre, centres
+    return staff_centre(request, centres), centres
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,7 @@ class OfficeConfig(AppConfig):
 
     name = "office"
     verbose_name = _("Office")
+
+    def ready(self) -> None:
+        # Each app's `<app>/office.py` registers its charts, headline figures and datasets with core.office.
+        autodiscover_modules("office")

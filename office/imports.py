@@ -4,7 +4,7 @@ An import is a job: the uploaded file is stored, a Celery task checks it in a dr
 back) and records a preview and the row-level errors; only when staff confirm a file without errors does the
 task import it for real, again in one transaction that is rolled back if any row fails. The job's state and
 progress live in the cache (Redis in production), so the page can poll it while a worker runs a long file.
-Each app declares its Resource classes in `<app>/resources.py`; the datasets offered are listed in DATASETS.
+Each app declares its Resource classes in `<app>/resources.py` and registers its datasets in `<app>/office.py`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from dataclasses import dataclass
 from pathlib import PurePath
 
 import tablib
@@ -22,11 +21,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
+from centres.models import Centre
+from core import office as registry
+from core.csv import csv_bytes
+from core.office import Dataset
 from core.resources import CentreResource
 
 JOB_TTL = 60 * 60 * 24
@@ -38,45 +40,14 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 # --- The datasets on offer ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Dataset:
-    key: str
-    label: str
-    resource: str  # dotted path of the Resource class
-    model: str  # app_label.model_name, for permissions
-    importable: bool
-
-    def resource_class(self) -> type[CentreResource]:
-        return import_string(self.resource)
-
-    def may_export(self, user) -> bool:
-        app, model = self.model.split(".")
-        return user.has_perm(f"{app}.view_{model}")
-
-    def may_import(self, user) -> bool:
-        app, model = self.model.split(".")
-        return self.importable and user.has_perm(f"{app}.add_{model}") and user.has_perm(f"{app}.change_{model}")
-
-
-DATASETS: dict[str, Dataset] = {d.key: d for d in [
-    Dataset("businesses", gettext_lazy("Businesses"), "centres.resources.BusinessResource", "centres.business", True),
-    Dataset("zones", gettext_lazy("Fee zones"), "centres.resources.ZoneResource", "centres.zone", True),
-    Dataset("rates", gettext_lazy("Fee rates of the zones"), "centres.resources.FeeRateResource", "centres.feerate",
-            True),
-    Dataset("partners", gettext_lazy("Moja Starówka partners"), "loyalty.resources.PartnerResource",
-            "loyalty.partner", True),
-    Dataset("perks", gettext_lazy("Moja Starówka perks"), "loyalty.resources.PerkResource", "loyalty.perk", True),
-    Dataset("permits", gettext_lazy("Café-garden permits"), "gardens.resources.PermitResource",
-            "gardens.gardenapplication", False),
-    Dataset("contest-results", gettext_lazy("Contest results"), "contests.resources.ContestResultResource",
-            "contests.contest", False),
-    Dataset("murals", gettext_lazy("Mural register"), "murals.resources.MuralResource", "murals.mural", False),
-]}
+def datasets() -> dict[str, Dataset]:
+    """The datasets the apps registered (core.office.register_dataset in `<app>/office.py`)."""
+    return registry.datasets()
 
 
 def datasets_for(user) -> list[Dataset]:
     """The datasets which the user may at least export."""
-    return [d for d in DATASETS.values() if d.may_export(user)]
+    return [d for d in datasets().values() if d.may_export(user)]
 
 
 # --- Reading and writing files ------------------------------------------------------------------------
@@ -114,11 +85,10 @@ def read_dataset(content: bytes, fmt: str) -> tablib.Dataset:
 
 def export_file(*, dataset_key: str, centre, fmt: str) -> tuple[bytes, str, str]:
     """The centre's rows of a dataset as (content, content type, file name)."""
-    spec = DATASETS[dataset_key]
+    spec = datasets()[dataset_key]
     resource = spec.resource_class()(centre=centre)
     data = resource.export()
-    # The BOM makes Excel read Polish letters in a CSV.
-    content = ("\ufeff" + data.export("csv")).encode("utf-8") if fmt == "csv" else data.export("xlsx")
+    content = csv_bytes(data.headers, data) if fmt == "csv" else data.export("xlsx")
     stamp = timezone.localdate().isoformat()
     return content, FORMATS[fmt], f"{centre.code.lower()}-{dataset_key}-{stamp}.{fmt}"
 
@@ -151,7 +121,7 @@ def _save_job(job: dict) -> None:
 
 def start_import(*, user, centre, dataset_key: str, upload) -> dict:
     """Store the upload and queue its dry run. Refuses unknown datasets, other formats and oversized files."""
-    spec = DATASETS.get(dataset_key)
+    spec = datasets().get(dataset_key)
     if spec is None or not spec.may_import(user):
         raise ValidationError({"dataset": _("This dataset cannot be imported.")})
     fmt = file_format(upload.name)
@@ -186,12 +156,10 @@ def confirm_import(*, job_id: str, user) -> dict:
 @shared_task(time_limit=30 * 60)
 def run_import(job_id: str, dry_run: bool) -> str | None:
     """Check (dry run) or import a stored file in one transaction, recording progress, preview and errors."""
-    from centres.models import Centre
-
     job = get_job(job_id)
     if job is None:
         return None
-    spec = DATASETS[job["dataset"]]
+    spec = datasets()[job["dataset"]]
     centre = Centre.objects.get(pk=job["centre_id"])
     job["state"] = State.CHECKING if dry_run else State.IMPORTING
     _save_job(job)

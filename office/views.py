@@ -6,8 +6,6 @@ of the staff's centres, chosen with ?centre=<slug> and remembered in the session
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from functools import wraps
 
@@ -23,10 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from centres.models import Centre
 from centres.selectors import is_staff_of, staff_centres
+from core.centre import staff_centre
+from core.csv import csv_response
+from core.forms import add_service_errors
+from core.office import Dataset
 
 from . import dashboard, imports
-
-SESSION_KEY = "office_centre"
 
 
 def office_view(view: Callable) -> Callable:
@@ -36,18 +36,10 @@ def office_view(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        centres = staff_centres(request.user).order_by("name")
         if not request.user.is_office_staff:
             raise Http404
-        wanted = request.GET.get("centre") or request.session.get(SESSION_KEY)
-        centre = centres.filter(slug=wanted).first() if wanted else None
-        if centre is None and request.GET.get("centre"):
-            raise Http404  # a centre the user does not work for
-        centre = centre or centres.first()
-        if centre is None:
-            raise Http404
-        if request.session.get(SESSION_KEY) != centre.slug:
-            request.session[SESSION_KEY] = centre.slug
+        centres = staff_centres(request.user).order_by("name")
+        centre = staff_centre(request, centres)
         request.office_centres = centres
         return view(request, centre, *args, **kwargs)
 
@@ -68,18 +60,11 @@ def dashboard_page(request: HttpRequest, centre: Centre) -> HttpResponse:
 @require_GET
 @office_view
 def chart_csv(request: HttpRequest, centre: Centre, key: str) -> HttpResponse:
-    """One chart's numbers as CSV (UTF-8 with BOM, so Excel reads Polish letters)."""
+    """One chart's numbers as CSV (core.csv's one dialect)."""
     chart = dashboard.build(centre, only=key).get(key)
     if chart is None:
         raise Http404
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([str(c) for c in chart.columns])
-    writer.writerows(chart.csv_rows())
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{centre.code.lower()}-{key}.csv"'
-    return response
+    return csv_response(f"{centre.code.lower()}-{key}.csv", chart.columns, chart.csv_rows())
 
 
 # --- Imports and exports ------------------------------------------------------------------------------
@@ -90,7 +75,7 @@ class ImportForm(forms.Form):
                            help_text=gettext_lazy("The first row names the columns, as in an exported file."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
 
-    def __init__(self, *args, datasets: list[imports.Dataset], **kwargs) -> None:
+    def __init__(self, *args, datasets: list[Dataset], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dataset"].choices = [(d.key, d.label) for d in datasets]
 
@@ -106,8 +91,7 @@ def imports_page(request: HttpRequest, centre: Centre) -> HttpResponse:
             job = imports.start_import(user=request.user, centre=centre, dataset_key=form.cleaned_data["dataset"],
                                        upload=form.cleaned_data["file"])
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             return redirect("office:import-job", job_id=job["id"])
     return render(request, "office/imports.html", {
@@ -119,7 +103,7 @@ def imports_page(request: HttpRequest, centre: Centre) -> HttpResponse:
 @require_GET
 @office_view
 def export(request: HttpRequest, centre: Centre, key: str, fmt: str) -> HttpResponse:
-    spec = imports.DATASETS.get(key)
+    spec = imports.datasets().get(key)
     if spec is None or fmt not in imports.FORMATS or spec not in imports.datasets_for(request.user):
         raise Http404
     content, content_type, filename = imports.export_file(dataset_key=key, centre=centre, fmt=fmt)
@@ -140,7 +124,7 @@ def _job_of(request: HttpRequest, centre: Centre, job_id: str) -> dict:
 @office_view
 def import_job(request: HttpRequest, centre: Centre, job_id: str) -> HttpResponse:
     job = _job_of(request, centre, job_id)
-    spec = imports.DATASETS[job["dataset"]]
+    spec = imports.datasets()[job["dataset"]]
     preview = [{**row, "label": imports.ROW_TYPES.get(row["type"], row["type"])} for row in job["preview"]]
     totals = [(imports.ROW_TYPES.get(kind, kind), n) for kind, n in job["totals"].items()]
     return render(request, "office/import_job.html", {

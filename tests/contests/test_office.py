@@ -35,11 +35,11 @@ def test_results_export_has_votes_percent_and_rank_of_the_centre_only(contest, o
     content, _type, _name = imports.export_file(dataset_key="contest-results", centre=contest.centre, fmt="csv")
     text = content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].split(",") == ["contest", "round", "entry", "online_votes", "paper_votes", "total", "percent",
+    assert lines[0].split(";") == ["contest", "round", "entry", "online_votes", "paper_votes", "total", "percent",
                                    "rank"]
     assert len(lines) == 4 and "Inny konkurs" not in text
-    assert f"{contest.title_pl},{voting_round.label},{b.title},0,3,3,75.00,1" in lines
-    assert f"{contest.title_pl},{voting_round.label},{a.title},1,0,1,25.00,2" in lines
+    assert f"{contest.title_pl};{voting_round.label};{b.title};0;3;3;75.00;1" in lines
+    assert f"{contest.title_pl};{voting_round.label};{a.title};1;0;1;25.00;2" in lines
 
 
 def test_sync_phases_records_openings_and_closings_once(contest):

@@ -200,7 +200,7 @@ def test_export_is_scoped_to_the_centre_in_csv_and_xlsx(centre, other_centre):
     BusinessFactory(centre=other_centre)
     content, content_type, name = imports.export_file(dataset_key="businesses", centre=centre, fmt="csv")
     text = content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("nip,name,street")
+    assert text.splitlines()[0].startswith("nip;name;street")
     assert mine.nip in text and len(text.strip().splitlines()) == 2
     assert name.endswith(".csv") and content_type.startswith("text/csv")
     content, _type, _name = imports.export_file(dataset_key="businesses", centre=centre, fmt="xlsx")
@@ -340,7 +340,7 @@ def _wait(job_id: str, final: tuple[str, ...]) -> list[str]:
     raise AssertionError(f"the worker did not finish the job: {seen}")
 
 
-@pytest.mark.parametrize("key", sorted(imports.DATASETS))
+@pytest.mark.parametrize("key", sorted(imports.datasets()))
 def test_office_staff_can_download_every_export(staff, key):
     """Each dataset names a real model, so the office role's permissions reach it (permits once did not)."""
     response = client_as(staff).get(reverse("office:export", args=[key, "csv"]))

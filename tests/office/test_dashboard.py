@@ -68,7 +68,7 @@ def test_chart_csv_has_the_table_numbers(centre, staff):
     BusinessFactory.create_batch(2, centre=centre, zone=zone)
     response = client_as(staff).get(reverse("office:chart-csv", args=["businesses-per-zone"]))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1:] == [["Starówka", "2"]]
     assert client_as(staff).get(reverse("office:chart-csv", args=["no-such-chart"])).status_code == 404
 
