@@ -74,6 +74,14 @@ def current_centre(request: HttpRequest) -> Centre | None:
     return centre
 
 
+def open_data_centre(request: HttpRequest) -> Centre | None:
+    """The centre an open-data request is about: `?centre=<slug>` (an unknown one: none), else the current one."""
+    slug = request.GET.get("centre")
+    if slug:
+        return Centre.objects.filter(is_active=True, slug=slug).first()
+    return current_centre(request)
+
+
 # --- Fee rates ----------------------------------------------------------------------------------------
 
 def rate_on(*, zone: Zone, use: str, day: dt.date) -> FeeRate | None:

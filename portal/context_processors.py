@@ -10,6 +10,7 @@ NAVIGATION = [
     ("contests:contest-list", _("Contests")),
     ("murals:gallery", _("Murals")),
     ("business-list", _("Businesses")),
+    ("centre-map", _("Map")),
 ]
 
 

@@ -8,10 +8,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 # Every app registers its API viewsets on the shared router when its api module is imported.
 import centres.api  # noqa: F401
 import contests.api  # noqa: F401
-import gardens.api  # noqa: F401
-import loyalty.api  # noqa: F401
-import murals.api  # noqa: F401
+import gardens.api
+import gardens.open_data
+import loyalty.api
+import loyalty.open_data
+import murals.api
+import murals.open_data
 from core.api import router
+from core.opendata import open_data_urls
 from portal import views
 
 admin.site.site_header = "Portal Centrum Miasta"
@@ -20,9 +24,15 @@ admin.site.site_title = "Portal Centrum Miasta"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("mapa/", views.centre_map, name="centre-map"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    *open_data_urls(gardens.open_data.OpenGardens),
+    *open_data_urls(murals.open_data.OpenMurals),
+    *open_data_urls(loyalty.open_data.OpenPartners),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("centres.api_auth_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -37,6 +47,9 @@ urlpatterns += [
     path("murale/", include("murals.urls")),
     path("biuro/", include("office.urls")),
 ]
+
+# A failure answers the plain page in both languages, read from disk (no template, session or database).
+handler500 = "portal.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
