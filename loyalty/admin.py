@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from centres.admin_scoping import CentreScopedAdmin, CentreScopedTabularInline
 
 from . import services
-from .models import Card, CardEvent, Check, Partner, Perk, ProgrammeSettings
+from .models import (
+    Card,
+    CardEvent,
+    Check,
+    Partner,
+    Perk,
+    ProgrammeSettings,
+    ProgrammeTerms,
+    SigningKey,
+    SuspectedEnumeration,
+)
 
 
 class CardEventInline(CentreScopedTabularInline):
@@ -34,6 +44,8 @@ def _card_action(service, label):
                 service(card=card, by=request.user)
             except ValidationError as exc:
                 modeladmin.message_user(request, f"{card}: {' '.join(exc.messages)}", messages.WARNING)
+            except PermissionDenied as exc:
+                modeladmin.message_user(request, f"{card}: {exc}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -54,10 +66,10 @@ class CardAdmin(CentreScopedAdmin):
     list_select_related = ["centre"]
     date_hierarchy = "created_at"
     readonly_fields = ["number", "status", "centre", "holder", "valid_from", "valid_until", "replaces",
-                       "created_at", "activated_at", "status_changed_at", "terms_accepted_at"]
+                       "created_at", "activated_at", "status_changed_at", "terms_accepted_at", "terms"]
     fields = ["number", "status", "centre", "holder", "first_name", "last_name", "address", "postal_code", "city",
-              "email", "valid_from", "valid_until", "replaces", "terms_accepted_at", "created_at", "activated_at",
-              "status_changed_at"]
+              "email", "valid_from", "valid_until", "replaces", "terms_accepted_at", "terms", "created_at",
+              "activated_at", "status_changed_at"]
     inlines = [CardEventInline]
     actions = [
         _card_action(services.activate_card, _("Activate (residence confirmed) or lift a suspension")),
@@ -121,7 +133,7 @@ class PartnerAdmin(CentreScopedAdmin):
 class PerkAdmin(CentreScopedAdmin):
     centre_field = "partner__centre"
     list_display = ["title_pl", "partner", "kind", "value", "valid_from", "valid_until", "daily_limit_per_card",
-                    "is_active"]
+                    "monthly_limit", "is_active"]
     list_filter = ["partner__centre", "kind", "is_active"]
     search_fields = ["title_pl", "title_en", "partner__business__name"]
     list_select_related = ["partner__business"]
@@ -140,8 +152,8 @@ class CheckAdmin(CentreScopedAdmin):
     """Read-only: checks are recorded at the till."""
 
     centre_field = "partner__centre"
-    list_display = ["created_at", "partner", "perk", "result", "accepted", "refusal", "card"]
-    list_filter = ["result", "accepted", "partner__centre"]
+    list_display = ["created_at", "partner", "perk", "result", "method", "accepted", "refusal", "flagged", "card"]
+    list_filter = ["result", "method", "accepted", "flagged", "partner__centre"]
     search_fields = ["card__number", "partner__business__name"]
     list_select_related = ["partner__business", "perk", "card"]
     date_hierarchy = "created_at"
@@ -160,3 +172,55 @@ class CheckAdmin(CentreScopedAdmin):
 @admin.register(ProgrammeSettings)
 class ProgrammeSettingsAdmin(CentreScopedAdmin):
     list_display = ["centre", "validity_years", "auto_activate", "reminder_days"]
+
+
+class ReadOnlyAdmin(CentreScopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SuspectedEnumeration)
+class SuspectedEnumerationAdmin(ReadOnlyAdmin):
+    """Runs of unknown typed numbers from one till account: someone may be walking the number space."""
+
+    centre_field = "partner__centre"
+    list_display = ["last_at", "partner", "user", "unknown_numbers", "first_at"]
+    list_filter = ["partner__centre"]
+    list_select_related = ["partner__business", "user"]
+    date_hierarchy = "last_at"
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    """The keys that sign card tokens (public halves only). Rotate with `manage.py rotate_signing_key`."""
+
+    list_display = ["kid", "centre", "created_at", "retired_at"]
+    list_filter = ["centre"]
+    fields = ["kid", "centre", "public_key", "created_at", "retired_at"]
+    readonly_fields = fields
+
+
+@admin.register(ProgrammeTerms)
+class ProgrammeTermsAdmin(CentreScopedAdmin):
+    """The programme's terms, one row per version; an application records the version accepted. A version in
+    force is not edited: publish a new one."""
+
+    list_display = ["version", "centre", "published_at"]
+    list_filter = ["centre"]
+    fields = ["centre", "version", "published_at", "body_pl", "body_en"]
+
+    def get_readonly_fields(self, request, obj=None):
+        from django.utils import timezone
+
+        if obj is not None and obj.published_at and obj.published_at <= timezone.now():
+            return self.fields
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        return False

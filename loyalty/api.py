@@ -1,61 +1,62 @@
-"""API of the loyalty app: perks and partners (public), the resident's cards, verification at the till, the
-recorded checks (cursor-paged) and the figures. Registered on the shared router."""
+"""API of the loyalty app: perks and partners (public), the resident's cards and their live code, verification at
+the till (online and uploaded from an offline till), the centres' public keys and the revocation list, the
+recorded checks (cursor-paged) and the figures. Registered on the shared router.
+
+Views call services directly: a refusal (ValidationError, PermissionDenied) becomes the one error shape in the
+exception handler of core/api_errors.py.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_standardized_errors.openapi_serializers import (
+    ErrorResponse403Serializer,
     ErrorResponse404Serializer,
+    ErrorResponse429Serializer,
     ValidationErrorResponseSerializer,
 )
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from centres.models import Centre
-from centres.selectors import is_staff_of, staff_centre_ids, staff_centres
-from centres.serializers import as_drf_error
+from centres.models import BusinessMembership, Centre
+from centres.selectors import staff_centre_ids, staff_centres
 from core.api import CursorPagination, router
-from core.centre import staff_centre
+from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
 
-from . import selectors, services
+from . import selectors, services, throttles, tokens
 from .filters import CardFilter, CheckFilter, PartnerFilter, PerkFilter
 from .models import Card, Partner, Perk
 from .serializers import (
     CardActionSerializer,
     CardApplicationSerializer,
+    CardCodeSerializer,
     CardSerializer,
     CheckSerializer,
     FiguresSerializer,
+    KeysSerializer,
     OfficeFiguresQuerySerializer,
+    OfflineUploadResultSerializer,
+    OfflineUploadSerializer,
     PartnerFiguresQuerySerializer,
     PartnerSerializer,
     PerkSerializer,
+    RevocationsQuerySerializer,
+    RevocationsSerializer,
     VerificationSerializer,
     VerifyRequestSerializer,
+    qr_svg,
 )
 
 
 class SignedIn(permissions.IsAuthenticated):
-    """Signed-in users only; object rules inside the view may still refuse with 403."""
-
-
-def _call(fn, **kwargs):
-    """Run a service; its refusals become API errors (400 with field messages, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
+    """Signed-in users only; object rules inside the services may still refuse with 403."""
 
 
 class PerkViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -73,12 +74,12 @@ class PerkViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     def perform_create(self, serializer: PerkSerializer) -> None:
         data = dict(serializer.validated_data)
         partner = data.pop("partner")
-        serializer.instance = _call(services.create_perk, partner=partner, by=self.request.user, **data)
+        serializer.instance = services.create_perk(partner=partner, by=self.request.user, **data)
 
     def perform_update(self, serializer: PerkSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("partner", None)  # a perk stays with its partner
-        serializer.instance = _call(services.update_perk, perk=serializer.instance, by=self.request.user, **data)
+        serializer.instance = services.update_perk(perk=serializer.instance, by=self.request.user, **data)
 
 
 class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -94,8 +95,9 @@ class PartnerViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """A resident's own cards (apply with POST); office staff see their centres' cards and move them through the
-    workflow. Anyone else's card is 404."""
+    """A resident's own cards (apply with POST; `code` gives the live QR token and its 6-digit code); office
+    staff see their centres' cards and move them through the workflow (the service checks who may). Anyone
+    else's card is 404."""
 
     serializer_class = CardSerializer
     filterset_class = CardFilter
@@ -113,17 +115,31 @@ class CardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = dict(incoming.validated_data)
         centre = Centre.objects.filter(slug=data.pop("centre"), is_active=True).first()
         if centre is None:
-            raise as_drf_error(DjangoValidationError({"centre": "No such centre."}))
-        card = _call(services.apply_for_card, user=request.user, centre=centre, **data)
+            raise refusal("centre", "No such centre.", Code.NOT_FOUND)
+        card = services.apply_for_card(user=request.user, centre=centre, **data)
         return Response(CardSerializer(card, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: CardCodeSerializer,
+                              400: OpenApiResponse(ValidationErrorResponseSerializer,
+                                                   description="`card_not_valid`: the card has no code now."),
+                              403: OpenApiResponse(ErrorResponse403Serializer,
+                                                   description="Only the holder sees the code.")})
+    @action(detail=True, methods=["get"])
+    def code(self, request: Request, pk: str | None = None) -> Response:
+        """The card's live QR token and the 6-digit code under it, with when to fetch the next one (My card does,
+        without reloading). A token lives `expires_at - issued_at` seconds; re-issue or revocation kills it."""
+        card = self.get_object()
+        minted = services.card_code(user=request.user, card=card)
+        return Response(CardCodeSerializer({
+            "token": minted.token, "code": minted.code, "kid": minted.kid, "issued_at": minted.issued_at,
+            "expires_at": minted.expires_at, "refresh_at": minted.refresh_at,
+            "svg": qr_svg(minted.token, card)}).data)
 
     def _move(self, request: Request, service) -> Response:
         card = self.get_object()
-        if not is_staff_of(request.user, card.centre_id):
-            raise PermissionDenied("Only the office of the card's centre may change its status.")
         incoming = CardActionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        card = _call(service, card=card, by=request.user, note=incoming.validated_data["note"])
+        card = service(card=card, by=request.user, note=incoming.validated_data["note"])
         return Response(CardSerializer(card, context={"request": request}).data)
 
     @extend_schema(request=CardActionSerializer, responses={200: CardSerializer})
@@ -154,9 +170,22 @@ class CardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._move(request, services.reissue_card)
 
 
+VERIFY_OUTCOMES = """
+Every check is recorded (except a mistyped number). The answer's `result`:
+`valid`; `unknown` (no card of this centre matches); `pending`, `suspended`, `expired`, `revoked` (the card's
+status: a re-issued card's old tokens are `revoked`); `token_expired` (older than the window); `token_invalid`
+(not signed by a key of the programme, altered, or signed by a retired key after its retirement);
+`code_invalid` (the number's code does not match a live token). `method` says what proved the card: `qr`,
+`number_code`, or `number` (a number alone: `valid` only says such a card is valid today; no `holder`, and a
+named perk is refused with `proof_needed`). `outcome` is what the till shows: `green` (valid, perk accepted if
+named), `amber` (valid, perk refused: `refusal` says why — `proof_needed`, `not_today`, `limit_reached`,
+`monthly_limit_reached`), `red` (not valid; `refusal` is `card_not_valid` when a perk was named).
+"""
+
+
 class VerifyViewSet(viewsets.GenericViewSet):
-    """The till: check a card (QR token or typed number) for a partner you act for, optionally using a perk.
-    Every check is recorded; a mistyped number (check digit) is refused with 400 and not recorded."""
+    """The till: check a card for a partner you act for — the QR token, or the number with the 6-digit code,
+    or the number alone (validity only) — optionally using a perk."""
 
     permission_classes = [SignedIn]
     serializer_class = VerifyRequestSerializer
@@ -164,23 +193,109 @@ class VerifyViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(request=VerifyRequestSerializer,
-                   responses={200: VerificationSerializer,
-                              404: OpenApiResponse(ErrorResponse404Serializer, description="No such partner.")})
+    @extend_schema(
+        request=VerifyRequestSerializer, description=VERIFY_OUTCOMES,
+        responses={
+            200: VerificationSerializer,
+            400: OpenApiResponse(ValidationErrorResponseSerializer, description=(
+                "`number_mistyped` (length or check digit; not recorded), `card_missing` (neither token nor "
+                "number), `perk_not_available` (not this partner's perk), `required`/`invalid` on `partner`.")),
+            403: OpenApiResponse(ErrorResponse403Serializer, description="You do not act for this partner."),
+            404: OpenApiResponse(ErrorResponse404Serializer, description="No such partner."),
+            429: OpenApiResponse(ErrorResponse429Serializer, description=(
+                "Too many checks, or too many typed numbers from this till account or this partner.")),
+        })
     def create(self, request: Request) -> Response:
         incoming = VerifyRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            partner = services.partner_for_till(user=request.user, partner_id=data.get("partner"),
-                                                business_id=data.get("business") if not data.get("partner") else None)
-        except Partner.DoesNotExist:
-            raise Http404 from None
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
-        outcome = _call(services.verify_card, user=request.user, partner=partner, code=data["code"],
-                        perk_id=data.get("perk"))
+        partner = _till_partner(request.user, data)
+        if not data.get("token"):
+            wait = throttles.typed_lookup_wait(user=request.user, partner=partner)
+            if wait is not None:
+                raise Throttled(wait=wait)
+        outcome = services.verify_card(user=request.user, partner=partner, token=data.get("token", ""),
+                                       number=data.get("number", ""), code=data.get("code", ""),
+                                       perk_id=data.get("perk"))
         return Response(VerificationSerializer(outcome).data)
+
+
+def _till_partner(user, data: dict) -> Partner:
+    try:
+        return services.partner_for_till(user=user, partner_id=data.get("partner"),
+                                         business_id=data.get("business") if not data.get("partner") else None)
+    except Partner.DoesNotExist:
+        raise Http404 from None
+
+
+class OfflineCheckViewSet(viewsets.GenericViewSet):
+    """Checks an offline till made (QR tokens verified on the device), uploaded when it is online again. Each
+    carries the device's `client_id`: an upload sent twice is recorded once (`duplicate: true`)."""
+
+    permission_classes = [SignedIn]
+    serializer_class = OfflineUploadSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    @extend_schema(request=OfflineUploadSerializer,
+                   responses={200: OfflineUploadResultSerializer,
+                              400: OpenApiResponse(ValidationErrorResponseSerializer, description=(
+                                  "`too_large` (more than 200 checks), `check_time_invalid` (dated in the future "
+                                  "or more than a week ago), `perk_not_available`.")),
+                              403: OpenApiResponse(ErrorResponse403Serializer,
+                                                   description="You do not act for this partner."),
+                              404: OpenApiResponse(ErrorResponse404Serializer, description="No such partner.")})
+    def create(self, request: Request) -> Response:
+        incoming = OfflineUploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        partner = _till_partner(request.user, data)
+        items = [services.OfflineItem(client_id=i["client_id"], token=i["token"], checked_at=i["checked_at"],
+                                      perk_id=i.get("perk"), accepted=i.get("accepted", False))
+                 for i in data["checks"]]
+        outcomes = services.record_offline_checks(user=request.user, partner=partner, items=items)
+        return Response(OfflineUploadResultSerializer({"results": [
+            {"client_id": o.client_id, "check_id": o.check.pk, "duplicate": o.duplicate, "result": o.check.result,
+             "accepted": o.check.accepted, "flagged": o.check.flagged} for o in outcomes]}).data)
+
+
+class KeysViewSet(viewsets.ViewSet):
+    """The centres' public keys that sign card tokens (public): a till verifies QR codes offline with them. Keys
+    rotate: a token names its key id (`kid`); a retired key is listed while its tokens may still be alive."""
+
+    schema = SingleObjectSchema()
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={200: KeysSerializer})
+    def list(self, request: Request) -> Response:
+        keys = [{"kid": k.kid, "centre": k.centre.slug, "algorithm": "Ed25519", "public_key": k.public_key,
+                 "created_at": k.created_at, "retired_at": k.retired_at} for k in selectors.published_keys()]
+        response = Response(KeysSerializer({"window_seconds": tokens.window_seconds(),
+                                            "step_seconds": tokens.step_seconds(), "keys": keys}).data)
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+class RevocationsViewSet(viewsets.ViewSet):
+    """The revocation list of a partner's centre, as a delta: the status changes of its cards after `since`
+    (the `cursor` of the previous answer; 0 for the whole list). A till blocks a card whose latest status is
+    not `active`. For the people of a partner."""
+
+    schema = SingleObjectSchema()
+    permission_classes = [SignedIn]
+
+    @extend_schema(parameters=[RevocationsQuerySerializer], responses={200: RevocationsSerializer})
+    def list(self, request: Request) -> Response:
+        query = RevocationsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        partner = _till_partner(request.user, query.validated_data)
+        after = query.validated_data.get("since", 0)
+        limit = 5000
+        rows = selectors.status_changes_since(centre_id=partner.centre_id, after=after, limit=limit)
+        return Response(RevocationsSerializer({
+            "cursor": rows[-1][0] if rows else after, "more": len(rows) == limit,
+            "changes": [{"card": card, "status": s} for _pk, card, s in rows]}).data)
 
 
 class CheckViewSet(viewsets.ReadOnlyModelViewSet):
@@ -212,7 +327,11 @@ class OfficeFiguresViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = OfficeFiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        centre = staff_centre(request, staff_centres(request.user), wanted=query.validated_data.get("centre") or "")
+        centres = staff_centres(request.user).order_by("name")
+        slug = query.validated_data.get("centre")
+        centre = centres.filter(slug=slug).first() if slug else centres.first()
+        if centre is None:
+            raise Http404
         figures = selectors.office_figures(centre)
         return Response({"headline": figures["headline"], "tables": [t.as_dict() for t in figures["tables"]]})
 
@@ -229,26 +348,23 @@ class PartnerFiguresViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = PartnerFiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        partner = _managed_partner(request.user, query.validated_data.get("partner"))
+        partners = selectors.partners_of(request.user, BusinessMembership.MANAGING_ROLES)
+        wanted = query.validated_data.get("partner")
+        partner = partners.filter(pk=wanted).first() if wanted else partners.first()
+        if partner is None:
+            raise Http404
         figures = selectors.partner_figures(partner)
         return Response({"partner": partner.pk, "headline": figures["headline"],
                          "tables": [t.as_dict() for t in figures["tables"]]})
-
-
-def _managed_partner(user, partner_id: int | None) -> Partner:
-    from centres.models import BusinessMembership
-
-    partners = selectors.partners_of(user, BusinessMembership.MANAGING_ROLES)
-    partner = partners.filter(pk=partner_id).first() if partner_id else partners.first()
-    if partner is None:
-        raise Http404
-    return partner
 
 
 router.register("loyalty/perks", PerkViewSet, basename="loyalty-perk")
 router.register("loyalty/partners", PartnerViewSet, basename="loyalty-partner")
 router.register("loyalty/cards", CardViewSet, basename="loyalty-card")
 router.register("loyalty/verify", VerifyViewSet, basename="loyalty-verify")
+router.register("loyalty/offline-checks", OfflineCheckViewSet, basename="loyalty-offline-check")
+router.register("loyalty/keys", KeysViewSet, basename="loyalty-keys")
+router.register("loyalty/revocations", RevocationsViewSet, basename="loyalty-revocations")
 router.register("loyalty/checks", CheckViewSet, basename="loyalty-check")
 router.register("loyalty/figures/office", OfficeFiguresViewSet, basename="loyalty-office-figures")
 router.register("loyalty/figures/partner", PartnerFiguresViewSet, basename="loyalty-partner-figures")

@@ -25,14 +25,24 @@ class ApplyForm(forms.Form):
     accept_terms = forms.BooleanField(label=_("I accept the terms of the Moja Starówka programme and agree that "
                                               "the office processes my data to run it."),
                                       error_messages={"required": _("Accept the programme's terms to apply.")})
+    terms_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class TillForm(forms.Form):
+    """The till: a scanned QR token, or the typed number with (for a perk) the 6-digit code under the QR code."""
+
     partner = forms.TypedChoiceField(label=_("Business"), coerce=int)
-    code = forms.CharField(label=_("QR code or card number"), max_length=500,
-                           help_text=_("Paste the scanned code or type the ten digits printed on the card."),
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True,
-                                                         "inputmode": "text"}))
+    number = forms.CharField(label=_("Card number"), max_length=40, required=False,
+                             help_text=_("The ten digits printed on the card or shown on My card."),
+                             widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric",
+                                                           "pattern": "[0-9 ]*", "enterkeyhint": "next"}))
+    code = forms.CharField(label=_("Code under the QR code"), max_length=12, required=False,
+                           help_text=_("Six digits; it changes every few minutes. Needed to use a perk."),
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric",
+                                                         "pattern": "[0-9]*", "maxlength": "6",
+                                                         "enterkeyhint": "done"}))
+    token = forms.CharField(label=_("Scanned code (from a hand scanner)"), max_length=1000, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     perk = forms.TypedChoiceField(label=_("Perk being used (optional)"), coerce=int, required=False,
                                   empty_value=None)
 
@@ -46,6 +56,12 @@ class TillForm(forms.Form):
         self.fields["perk"].choices = [("", _("— none —"))] + [
             (p.pk, f"{p.partner.business.name}: {p.title}" if several else p.title) for p in perks]
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("token") and not data.get("number"):
+            self.add_error("number", _("Scan the card's QR code or type its number."))
+        return data
+
 
 class PerkForm(forms.ModelForm):
     weekday_list = forms.TypedMultipleChoiceField(label=_("Days of the week"), choices=WEEKDAYS, coerce=int,
@@ -55,7 +71,7 @@ class PerkForm(forms.ModelForm):
     class Meta:
         model = Perk
         fields = ["title_pl", "title_en", "description_pl", "description_en", "kind", "value", "conditions_pl",
-                  "conditions_en", "valid_from", "valid_until", "daily_limit_per_card", "is_active"]
+                  "conditions_en", "valid_from", "valid_until", "daily_limit_per_card", "monthly_limit", "is_active"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "description_pl": forms.Textarea(attrs={"rows": 3}),
@@ -77,7 +93,3 @@ class PerkForm(forms.ModelForm):
         for name in ("title_en", "description_pl", "description_en", "conditions_pl", "conditions_en"):
             data[name] = data[name] or ""
         return data
-
-
-class FiguresCentreForm(forms.Form):
-    centre = forms.SlugField(required=False)

@@ -9,9 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from centres.models import Business, Centre
 from core.i18n import bilingual
+from core.models import StatusChange
 
 LIVE_STATUSES = ("pending", "active", "suspended")  # a holder has at most one such card per centre
 
@@ -46,29 +48,90 @@ class ProgrammeSettings(models.Model):
         return str(self.centre)
 
 
-class CardNumberCounter(models.Model):
-    """The last serial given out in a centre. Locked while a number is allocated, so numbers are never reused."""
+class IssuedNumber(models.Model):
+    """Every card number ever given out in a centre. A number is drawn at random and kept here for good, so it is
+    never given again, even if its card were deleted."""
 
-    centre = models.OneToOneField(Centre, on_delete=models.CASCADE, related_name="loyalty_counter")
-    last_serial = models.PositiveBigIntegerField(default=0)
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=16)
+    issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("card number counter")
-        verbose_name_plural = _("card number counters")
+        verbose_name = _("issued card number")
+        verbose_name_plural = _("issued card numbers")
+        constraints = [models.UniqueConstraint(fields=["centre", "number"], name="loyalty_number_issued_once")]
 
     def __str__(self) -> str:
-        return f"{self.centre}: {self.last_serial}"
+        return self.number
+
+
+class ProgrammeTerms(models.Model):
+    """One version of the programme's terms, as the office publishes it. An application records the version the
+    resident accepted; a published version is never edited (publish a new one)."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="loyalty_terms",
+                               verbose_name=_("centre"))
+    version = models.CharField(_("version"), max_length=20, help_text=_("For example 2026-01."))
+    body_pl = models.TextField(_("text (Polish)"))
+    body_en = models.TextField(_("text (English)"), blank=True)
+    published_at = models.DateTimeField(_("in force from"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme terms")
+        verbose_name_plural = _("programme terms")
+        ordering = ["-published_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["centre", "version"], name="loyalty_terms_version_unique",
+                                               violation_error_message=_("This version already exists."))]
+
+    def __str__(self) -> str:
+        return f"{self.centre} · {self.version}"
+
+    @property
+    def body(self) -> str:
+        return bilingual(self, "body")
+
+
+class SigningKey(models.Model):
+    """A centre's Ed25519 key that signs the QR tokens of its cards. The public half is published (GET
+    /api/v1/loyalty/keys/, by key id); the private half is stored encrypted (Fernet, with a key derived from
+    SECRET_KEY) and never leaves the server. One current key per centre; a retired key still verifies the tokens
+    it signed before its retirement until they expire."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="loyalty_keys",
+                               verbose_name=_("centre"))
+    kid = models.CharField(_("key id"), max_length=32, unique=True)
+    public_key = models.CharField(_("public key"), max_length=64, help_text=_("Raw 32 bytes, base64url."))
+    private_key_encrypted = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["centre"], condition=Q(retired_at__isnull=True),
+                                               name="loyalty_one_current_key_per_centre")]
+
+    def __str__(self) -> str:
+        return self.kid
+
+
+class CardQuerySet(models.QuerySet):
+    def valid_on(self, day: dt.date) -> CardQuerySet:
+        """The one definition of a card valid on a day, as a filter (its twin is `Card.is_valid_on`)."""
+        return self.filter(status=Card.Status.ACTIVE, valid_from__lte=day, valid_until__gte=day)
 
 
 class Card(models.Model):
     """A resident's card in one centre. Personal data lives here (and on the user) and is erased on request."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        EXPIRED = "expired", _("expired")
-        REVOKED = "revoked", _("revoked")
+        PENDING = "pending", pgettext_lazy("card status", "pending")
+        ACTIVE = "active", pgettext_lazy("card status", "active")
+        SUSPENDED = "suspended", pgettext_lazy("card status", "suspended")
+        EXPIRED = "expired", pgettext_lazy("card status", "expired")
+        REVOKED = "revoked", pgettext_lazy("card status", "revoked")
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="cards", verbose_name=_("centre"))
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loyalty_cards",
@@ -85,6 +148,8 @@ class Card(models.Model):
     city = models.CharField(_("city"), max_length=100)
     email = models.EmailField(_("e-mail"))
     terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    terms = models.ForeignKey(ProgrammeTerms, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("terms version accepted"))
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
     replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -92,6 +157,8 @@ class Card(models.Model):
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     activated_at = models.DateTimeField(_("first activated at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+
+    objects = CardQuerySet.as_manager()
 
     PERSONAL_DATA_FIELDS = ("first_name", "last_name", "address", "postal_code", "city", "email")
 
@@ -132,25 +199,22 @@ class Card(models.Model):
         return f"{self.first_name}{initial}".strip()
 
     def is_valid_on(self, day: dt.date) -> bool:
+        """The one definition of a card valid on a day (its twin is `Card.objects.valid_on`)."""
         return (self.status == self.Status.ACTIVE and self.valid_from is not None and self.valid_until is not None
                 and self.valid_from <= day <= self.valid_until)
 
 
-class CardEvent(models.Model):
-    """One move of a card's status: who, when, why. Renewals and re-issues are recorded here too."""
+class CardEvent(StatusChange):
+    """One move of a card's status (core.workflow's one history shape): who, when, why. Renewals and re-issues
+    are recorded here too."""
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="events", verbose_name=_("card"))
-    from_status = models.CharField(_("from"), max_length=10, choices=Card.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=Card.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
-    note = models.CharField(_("note"), max_length=250, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=30, choices=Card.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=Card.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("card history entry")
         verbose_name_plural = _("card history")
-        ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.card} {self.from_status or '·'} → {self.to_status}"
@@ -222,8 +286,11 @@ class Perk(models.Model):
         _("days of the week"), default=ALL_DAYS,
         help_text=_("Days on which the perk applies (a bit per day, Monday first)."))
     daily_limit_per_card = models.PositiveSmallIntegerField(
-        _("uses per card per day"), null=True, blank=True, validators=[MinValueValidator(1)],
-        help_text=_("Empty means no limit."))
+        _("uses per person per day"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Counts the holder's uses on all their cards (a re-issued card too). Empty means no limit."))
+    monthly_limit = models.PositiveSmallIntegerField(
+        _("uses per person per month"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Counts the holder's uses on all their cards in a calendar month. Empty means no limit."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -246,6 +313,9 @@ class Perk(models.Model):
             models.CheckConstraint(condition=Q(daily_limit_per_card__isnull=True) | Q(daily_limit_per_card__gte=1),
                                    name="loyalty_perk_limit_positive",
                                    violation_error_message=_("The limit of uses per day must be at least 1.")),
+            models.CheckConstraint(condition=Q(monthly_limit__isnull=True) | Q(monthly_limit__gte=1),
+                                   name="loyalty_perk_monthly_limit_positive",
+                                   violation_error_message=_("The limit of uses per month must be at least 1.")),
         ]
         indexes = [models.Index(fields=["partner", "is_active", "valid_from"], name="loyalty_perk_partner_current")]
 
@@ -284,20 +354,38 @@ class Check(models.Model):
         SUSPENDED = "suspended", _("card suspended")
         EXPIRED = "expired", _("card expired")
         REVOKED = "revoked", _("card revoked")
+        TOKEN_EXPIRED = "token_expired", _("code out of date")
+        TOKEN_INVALID = "token_invalid", _("code not genuine")
+        CODE_INVALID = "code_invalid", _("wrong code for the number")
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        NUMBER_CODE = "number_code", _("number and code")
+        NUMBER = "number", _("number only")
 
     class Refusal(models.TextChoices):
         CARD_NOT_VALID = "card_not_valid", _("the card is not valid")
+        PROOF_NEEDED = "proof_needed", _("a number alone cannot use a perk: scan the QR code or type the code")
         NOT_TODAY = "not_today", _("the perk does not apply today")
         LIMIT_REACHED = "limit_reached", _("the daily limit of this perk is reached")
+        MONTHLY_LIMIT_REACHED = "monthly_limit_reached", _("the monthly limit of this perk is reached")
 
     card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
                              verbose_name=_("card"))
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="checks", verbose_name=_("partner"))
     perk = models.ForeignKey(Perk, on_delete=models.PROTECT, null=True, blank=True, related_name="checks",
                              verbose_name=_("perk"))
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    method = models.CharField(_("how the card was shown"), max_length=12, choices=Method.choices,
+                              default=Method.QR)
     accepted = models.BooleanField(_("use accepted"), default=False)
-    refusal = models.CharField(_("reason for refusal"), max_length=20, choices=Refusal.choices, blank=True)
+    refusal = models.CharField(_("reason for refusal"), max_length=24, choices=Refusal.choices, blank=True)
+    offline_client_id = models.UUIDField(_("offline check id"), null=True, blank=True,
+                                         help_text=_("Given by the till that checked the card offline; an upload "
+                                                     "sent twice is recorded once."))
+    checked_at = models.DateTimeField(_("checked at (till's clock)"), null=True, blank=True)
+    flagged = models.BooleanField(_("flagged"), default=False,
+                                  help_text=_("Accepted offline although the server finds the limit was exceeded."))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("checked by"))
     day = models.DateField(_("day"), help_text=_("The local date of the check: the daily limit counts by it."))
@@ -311,6 +399,9 @@ class Check(models.Model):
             models.CheckConstraint(condition=Q(accepted=False) | Q(perk__isnull=False, result="valid"),
                                    name="loyalty_check_accepted_needs_valid_perk",
                                    violation_error_message=_("Only a perk on a valid card can be accepted.")),
+            models.UniqueConstraint(fields=["partner", "offline_client_id"],
+                                    condition=Q(offline_client_id__isnull=False),
+                                    name="loyalty_check_offline_once"),
         ]
         indexes = [
             models.Index(fields=["card", "perk", "day"], name="loyalty_check_daily_limit"),
@@ -319,3 +410,23 @@ class Check(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id} · {self.get_result_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SuspectedEnumeration(models.Model):
+    """A run of unknown typed numbers from one till account (by default 10 in 5 minutes): someone may be walking
+    the number space. Shown to the office in the admin; one row per run, updated while the run goes on."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("till account"))
+    first_at = models.DateTimeField(_("first unknown number at"))
+    last_at = models.DateTimeField(_("last unknown number at"))
+    unknown_numbers = models.PositiveIntegerField(_("unknown numbers"))
+
+    class Meta:
+        verbose_name = _("suspected enumeration")
+        verbose_name_plural = _("suspected enumerations")
+        ordering = ["-last_at"]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} · {self.unknown_numbers} · {self.last_at:%Y-%m-%d %H:%M}"

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from centres.models import BusinessMembership, Centre, User
-from centres.selectors import businesses_of, staff_centre_ids, today
+from centres.selectors import businesses_of, staff_centre_ids
+from core.dates import today
 
-from .models import Card, Check, Partner, Perk, ProgrammeSettings
+from . import tokens
+from .models import Card, CardEvent, Check, Partner, Perk, ProgrammeSettings, ProgrammeTerms, SigningKey
 
 
 def programme_settings(centre: Centre) -> ProgrammeSettings:
@@ -26,9 +29,7 @@ def has_active_card(*, user: User, centre: Centre) -> bool:
     """Whether the user holds a card of the centre that is active and within its validity today (one query)."""
     if not (user and user.is_authenticated):
         return False
-    day = today()
-    return Card.objects.filter(holder=user, centre=centre, status=Card.Status.ACTIVE, valid_from__lte=day,
-                               valid_until__gte=day).exists()
+    return Card.objects.filter(holder=user, centre=centre).valid_on(today()).exists()
 
 
 def live_card(*, user: User, centre: Centre) -> Card | None:
@@ -48,6 +49,33 @@ def cards_visible_to(user: User) -> QuerySet[Card]:
 
 def card_history(card: Card) -> QuerySet:
     return card.events.select_related("by").order_by("created_at", "pk")
+
+
+def current_terms(centre: Centre) -> ProgrammeTerms | None:
+    """The version of the programme's terms in force now (the latest published), if the office published one."""
+    return (ProgrammeTerms.objects.filter(centre=centre, published_at__lte=timezone.now())
+            .order_by("-published_at", "-pk").first())
+
+
+def published_keys() -> QuerySet[SigningKey]:
+    """The keys a till may need: the current ones and those retired less than a token window ago."""
+    since = timezone.now() - dt.timedelta(seconds=tokens.window_seconds() + tokens.step_seconds())
+    return (SigningKey.objects.filter(Q(retired_at__isnull=True) | Q(retired_at__gte=since))
+            .select_related("centre").order_by("centre_id", "-created_at"))
+
+
+def status_changes_since(*, centre_id: int, after: int, limit: int = 5000) -> list[tuple[int, int, str]]:
+    """(history id, card id, new status) of the centre's cards after history id `after`: the revocation list's
+    delta (a till blocks a card whose latest status is not active)."""
+    return list(CardEvent.objects.filter(card__centre_id=centre_id, pk__gt=after).order_by("pk")
+                .values_list("pk", "card_id", "to_status")[:limit])
+
+
+def shift_checks(*, user: User, partner: Partner, limit: int = 15) -> QuerySet[Check]:
+    """This till account's checks at the partner over the last 12 hours (a shift), newest first."""
+    since = timezone.now() - dt.timedelta(hours=12)
+    return (Check.objects.filter(checked_by=user, partner=partner, created_at__gte=since)
+            .select_related("perk").order_by("-created_at", "-pk")[:limit])
 
 
 # --- Partners and perks -------------------------------------------------------------------------------

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import segno
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centres.models import Business
 
-from . import services
 from .models import Card, Check, Partner, Perk
+
+
+def qr_svg(token: str, card: Card) -> str:
+    """The QR code of a token as inline SVG, titled for screen readers (My card and its `code` endpoint)."""
+    return segno.make(token, error="m").svg_inline(
+        scale=4, border=2, dark="#000", light="#fff",
+        title=_("QR code of card %(number)s") % {"number": card.formatted_number})
 
 
 class WeekdaysField(serializers.ListField):
@@ -42,7 +50,8 @@ class PerkSerializer(serializers.ModelSerializer):
         model = Perk
         fields = ["id", "partner", "partner_name", "centre", "category", "street", "zone", "title", "title_pl",
                   "title_en", "description_pl", "description_en", "kind", "value", "conditions_pl",
-                  "conditions_en", "valid_from", "valid_until", "weekdays", "daily_limit_per_card", "is_active"]
+                  "conditions_en", "valid_from", "valid_until", "weekdays", "daily_limit_per_card", "monthly_limit",
+                  "is_active"]
         validators: list = []  # the service checks value, dates and days with messages on their fields
 
 
@@ -66,21 +75,25 @@ class PartnerSerializer(serializers.ModelSerializer):
 class CardSerializer(serializers.ModelSerializer):
     centre = serializers.CharField(source="centre.slug", read_only=True)
     formatted_number = serializers.CharField(read_only=True)
-    qr_token = serializers.SerializerMethodField(help_text="The signed token of the QR code; only for the holder.")
+    terms_version = serializers.CharField(source="terms.version", read_only=True, allow_null=True, default=None,
+                                          help_text="The version of the programme's terms the holder accepted.")
 
     class Meta:
         model = Card
         fields = ["id", "centre", "number", "formatted_number", "status", "first_name", "last_name", "address",
                   "postal_code", "city", "email", "valid_from", "valid_until", "replaces", "created_at",
-                  "qr_token"]
+                  "terms_version"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_qr_token(self, card: Card) -> str | None:
-        request = self.context.get("request")
-        if request is None or card.holder_id != request.user.pk or card.status != Card.Status.ACTIVE:
-            return None
-        return services.card_token(card)
+
+class CardCodeSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="The signed token in the QR code (MS1.<kid>.<payload>.<signature>).")
+    code = serializers.CharField(help_text="The 6-digit code under the QR code: number + code proves the card.")
+    kid = serializers.CharField(help_text="The id of the key that signed the token.")
+    issued_at = serializers.IntegerField(help_text="Unix seconds.")
+    expires_at = serializers.IntegerField(help_text="Unix seconds; the token and code are refused after it.")
+    refresh_at = serializers.IntegerField(help_text="Unix seconds: fetch the next token then.")
+    svg = serializers.CharField(help_text="The QR code as inline SVG.")
 
 
 class CardApplicationSerializer(serializers.Serializer):
@@ -92,6 +105,8 @@ class CardApplicationSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=100)
     email = serializers.EmailField(required=False, allow_blank=True)
     accept_terms = serializers.BooleanField()
+    terms_version = serializers.CharField(max_length=20, required=False, allow_blank=True,
+                                          help_text="The version of the terms the resident read (optional).")
 
 
 class CardActionSerializer(serializers.Serializer):
@@ -99,16 +114,90 @@ class CardActionSerializer(serializers.Serializer):
 
 
 class VerifyRequestSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=500, help_text="The scanned QR token or the typed card number.")
+    token = serializers.CharField(max_length=1000, required=False, allow_blank=True,
+                                  help_text="The scanned QR token (proves the card).")
+    number = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                   help_text="The typed card number (spaces and dashes allowed).")
+    code = serializers.CharField(max_length=12, required=False, allow_blank=True,
+                                 help_text="The 6-digit code under the QR code; with `number` it proves the card.")
     partner = serializers.IntegerField(required=False, min_value=1, help_text="The partner's id, or give `business`.")
     business = serializers.IntegerField(required=False, min_value=1, help_text="The partner business's id.")
     perk = serializers.IntegerField(required=False, allow_null=True, min_value=1,
-                                    help_text="The perk being used, if any.")
+                                    help_text="The perk being used, if any (needs a proof).")
 
     def validate(self, attrs: dict) -> dict:
         if not attrs.get("partner") and not attrs.get("business"):
-            raise serializers.ValidationError({"partner": "Name the partner (or its business) at whose till you are."})
+            raise serializers.ValidationError(
+                {"partner": serializers.ErrorDetail("Name the partner (or its business) at whose till you are.",
+                                                    code="required")})
         return attrs
+
+
+class OfflineCheckSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(help_text="Made by the device; the same id is recorded once.")
+    token = serializers.CharField(max_length=1000)
+    checked_at = serializers.DateTimeField(help_text="When the device checked the card (its clock).")
+    perk = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    accepted = serializers.BooleanField(default=False, help_text="Whether the device accepted the perk.")
+
+
+class OfflineUploadSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(required=False, min_value=1)
+    business = serializers.IntegerField(required=False, min_value=1)
+    checks = OfflineCheckSerializer(many=True, allow_empty=False)
+
+    def validate(self, attrs: dict) -> dict:
+        return VerifyRequestSerializer.validate(self, attrs)
+
+
+class OfflineResultSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField()
+    check_id = serializers.IntegerField()
+    duplicate = serializers.BooleanField(help_text="Already recorded by an earlier upload.")
+    result = serializers.ChoiceField(choices=Check.Result.choices)
+    accepted = serializers.BooleanField()
+    flagged = serializers.BooleanField(help_text="Accepted on the device although the holder's limit was reached.")
+
+
+class OfflineUploadResultSerializer(serializers.Serializer):
+    results = OfflineResultSerializer(many=True)
+
+
+class PublicKeySerializer(serializers.Serializer):
+    kid = serializers.CharField()
+    centre = serializers.SlugField()
+    algorithm = serializers.CharField(help_text="Always Ed25519.")
+    public_key = serializers.CharField(help_text="The raw 32-byte public key, base64url without padding.")
+    created_at = serializers.DateTimeField()
+    retired_at = serializers.DateTimeField(allow_null=True,
+                                           help_text="Tokens it signed before this stay valid until they expire.")
+
+
+class KeysSerializer(serializers.Serializer):
+    window_seconds = serializers.IntegerField(help_text="How long a token lives.")
+    step_seconds = serializers.IntegerField(help_text="How often a new token is issued.")
+    keys = PublicKeySerializer(many=True)
+
+
+class RevocationsQuerySerializer(serializers.Serializer):
+    partner = serializers.IntegerField(required=False, min_value=1)
+    business = serializers.IntegerField(required=False, min_value=1)
+    since = serializers.IntegerField(required=False, min_value=0, default=0,
+                                     help_text="The `cursor` of your last copy; 0 for the whole list.")
+
+    def validate(self, attrs: dict) -> dict:
+        return VerifyRequestSerializer.validate(self, attrs)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    card = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Card.Status.choices)
+
+
+class RevocationsSerializer(serializers.Serializer):
+    cursor = serializers.IntegerField(help_text="Give it as `since` next time.")
+    more = serializers.BooleanField(help_text="More changes follow: ask again with the cursor.")
+    changes = StatusChangeSerializer(many=True)
 
 
 class PerkBriefSerializer(serializers.ModelSerializer):
@@ -116,16 +205,21 @@ class PerkBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Perk
-        fields = ["id", "title", "kind", "value", "daily_limit_per_card"]
+        fields = ["id", "title", "kind", "value", "daily_limit_per_card", "monthly_limit"]
 
 
 class VerificationSerializer(serializers.Serializer):
     check_id = serializers.IntegerField(source="check.pk")
     result = serializers.ChoiceField(choices=Check.Result.choices)
+    method = serializers.ChoiceField(choices=Check.Method.choices,
+                                     help_text="qr or number_code prove the card; a number alone does not.")
+    outcome = serializers.ChoiceField(choices=[("green", "green"), ("amber", "amber"), ("red", "red")],
+                                      help_text="green: valid (and the perk accepted); amber: valid, perk refused; "
+                                                "red: not valid.")
     valid = serializers.BooleanField()
     reason = serializers.CharField()
-    holder = serializers.CharField(help_text="First name and the surname's initial.")
-    card_number = serializers.CharField()
+    holder = serializers.CharField(help_text="First name and the surname's initial; empty without a proof.")
+    card_number = serializers.CharField(help_text="Empty without a proof.")
     valid_until = serializers.DateField(allow_null=True)
     perks_today = PerkBriefSerializer(many=True)
     perk = PerkBriefSerializer(allow_null=True)
@@ -144,8 +238,8 @@ class CheckSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Check
-        fields = ["id", "created_at", "day", "partner", "partner_name", "perk", "perk_title", "result", "accepted",
-                  "refusal", "card_number"]
+        fields = ["id", "created_at", "day", "partner", "partner_name", "perk", "perk_title", "result", "method",
+                  "accepted", "refusal", "flagged", "checked_at", "card_number"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,35 +17,33 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from centres.models import Business, BusinessMembership, Centre, User
-from centres.selectors import today
+from centres.selectors import is_staff_of, membership_role
+from core.dates import today
+from core.errors import Code, deny, refusal, refuse
+from core.workflow import Move, Workflow
 
 from . import tokens
-from .models import Card, CardEvent, CardNumberCounter, Check, Partner, Perk
-from .selectors import programme_settings
+from .models import Card, CardEvent, Check, IssuedNumber, Partner, Perk, SuspectedEnumeration
+from .selectors import current_terms, programme_settings
 
 Status = Card.Status
-
-# The card workflow: every status change goes through `change_status`, which refuses any other move.
-# ACTIVE → ACTIVE is a renewal (a new validity period).
-TRANSITIONS: dict[str, set[str]] = {
-    Status.PENDING: {Status.ACTIVE, Status.REVOKED},
-    Status.ACTIVE: {Status.ACTIVE, Status.SUSPENDED, Status.EXPIRED, Status.REVOKED},
-    Status.SUSPENDED: {Status.ACTIVE, Status.EXPIRED, Status.REVOKED},
-    Status.EXPIRED: {Status.ACTIVE, Status.REVOKED},
-    Status.REVOKED: set(),
-}
 
 
 # --- Numbers ------------------------------------------------------------------------------------------
 
 def allocate_number(*, centre: Centre) -> str:
-    """The next card number of the centre. The counter row is locked, so two applications never share a number
-    and a number once given (even to a revoked card) is never given again."""
-    CardNumberCounter.objects.get_or_create(centre=centre)
-    counter = CardNumberCounter.objects.select_for_update().get(centre=centre)
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
-    return tokens.number_for(counter.last_serial)
+    """A number never given out in the centre, drawn at random from its number space: nothing about it tells how
+    many cards exist. The ledger row (unique per centre) makes a number given once never given again."""
+    for _attempt in range(50):
+        number = tokens.random_number()
+        try:
+            with transaction.atomic():
+                IssuedNumber.objects.create(centre=centre, number=number)
+        except IntegrityError:
+            continue
+        if not Card.objects.filter(centre=centre, number=number).exists():  # cards from before the ledger
+            return number
+    raise RuntimeError("no free card number found in 50 draws")  # the space has a billion numbers
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -61,132 +62,194 @@ def validity_from(*, centre: Centre, start: dt.date) -> dt.date:
 
 @transaction.atomic
 def apply_for_card(*, user: User, centre: Centre, first_name: str, last_name: str, address: str, postal_code: str,
-                   city: str, email: str = "", accept_terms: bool) -> Card:
+                   city: str, email: str = "", accept_terms: bool, terms_version: str | None = None) -> Card:
     """A resident applies for a card. It is pending until the office confirms residence, unless the centre
-    activates cards automatically. One live (pending, active or suspended) card per resident per centre."""
-    errors: dict[str, str] = {}
-    if not accept_terms:
-        errors["accept_terms"] = _("Accept the programme's terms to apply.")
+    activates cards automatically. One live (pending, active or suspended) card per resident per centre.
+
+    The consent records the version of the terms in force (`terms_version`, when given, is the one the resident
+    read: if the office published another since, the application is refused so they read the new one)."""
     if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("Sign in to apply for a card."))
+        raise deny(_("Sign in to apply for a card."))
+    errors: dict[str, tuple[str, Code]] = {}
+    if not accept_terms:
+        errors["accept_terms"] = (_("Accept the programme's terms to apply."), Code.TERMS_NOT_ACCEPTED)
+    terms = current_terms(centre)
+    if terms is not None and terms_version and terms_version != terms.version:
+        errors["accept_terms"] = (_("The terms have changed since you opened the form: read the new version and "
+                                    "accept it."), Code.TERMS_CHANGED)
     if Card.objects.filter(holder=user, centre=centre, status__in=[Status.PENDING, Status.ACTIVE,
                                                                     Status.SUSPENDED]).exists():
-        errors["__all__"] = _("You already have a card in this centre.")
+        errors["__all__"] = (_("You already have a card in this centre."), Code.CARD_EXISTS)
     card = Card(centre=centre, holder=user, number="0" * tokens.NUMBER_LENGTH, secret=tokens.new_secret(),
                 first_name=first_name.strip(), last_name=last_name.strip(), address=address.strip(),
                 postal_code=postal_code.strip(), city=city.strip(), email=(email or user.email).strip().lower(),
-                terms_accepted_at=timezone.now() if accept_terms else None)
+                terms_accepted_at=timezone.now() if accept_terms else None, terms=terms if accept_terms else None)
+    field_errors: dict = {}
     try:
-        card.full_clean(exclude=["number", "secret"], validate_constraints=False)
+        card.full_clean(exclude=["number", "secret", "terms"], validate_constraints=False)
     except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+        field_errors = exc.error_dict
+    if errors or field_errors:
+        raise ValidationError({**field_errors, **{name: ValidationError(message, code=str(code))
+                                                  for name, (message, code) in errors.items()}})
     card.number = allocate_number(centre=centre)
     try:
         with transaction.atomic():
             card.save()
     except IntegrityError:  # a second application at the same moment: the partial unique constraint decides
-        raise ValidationError({"__all__": _("You already have a card in this centre.")}) from None
+        raise refusal("__all__", _("You already have a card in this centre."), Code.CARD_EXISTS) from None
     CardEvent.objects.create(card=card, from_status="", to_status=Status.PENDING, by=user, note=_("Application"))
     if programme_settings(centre).auto_activate:
-        card = change_status(card=card, to=Status.ACTIVE, by=None, note=_("Activated automatically"))
+        activate_card(card=card, by=None, note=_("Activated automatically"))
     return card
 
 
 # --- The workflow -------------------------------------------------------------------------------------
 
-@transaction.atomic
-def change_status(*, card: Card, to: str, by: User | None, note: str = "",
-                  only_from: tuple[str, ...] | None = None) -> Card:
-    """The one way a card's status changes: lock the row, check the move, set the dates, record the event and
-    schedule the e-mail. Anything not in TRANSITIONS (or, for a named action, not in `only_from`) is refused
-    with a clear error."""
-    locked = Card.objects.select_for_update().select_related("centre").get(pk=card.pk)
-    current = locked.status
-    if only_from is not None and current not in only_from:
-        raise ValidationError({"status": _("This action needs a card that is %(allowed)s; this one is %(current)s.")
-                               % {"allowed": _(" or ").join(str(Status(s).label) for s in only_from),
-                                  "current": Status(current).label}})
-    if to not in TRANSITIONS.get(current, set()):
-        raise ValidationError({"status": _("A %(current)s card cannot become %(to)s.")
-                               % {"current": Status(current).label, "to": Status(to).label}})
+def _office(user: User | None, card: Card) -> bool:
+    """Office staff of the card's centre."""
+    return user is not None and is_staff_of(user, card.centre_id)
+
+
+def _office_or_system(user: User | None, card: Card) -> bool:
+    """The office, or the portal itself (by=None: the daily job, automatic activation, an account's erasure)."""
+    return user is None or _office(user, card)
+
+
+# ACTIVE → ACTIVE and EXPIRED → ACTIVE are renewals (a new validity period).
+CARD_WORKFLOW = Workflow(
+    model=Card, history=CardEvent, subject_field="card",
+    actors={"office": _office, "office_or_system": _office_or_system},
+    moves=[
+        Move(Status.PENDING, Status.ACTIVE, "office_or_system"),
+        Move(Status.PENDING, Status.REVOKED, "office_or_system"),
+        Move(Status.ACTIVE, Status.ACTIVE, "office"),
+        Move(Status.ACTIVE, Status.SUSPENDED, "office"),
+        Move(Status.ACTIVE, Status.EXPIRED, "office_or_system"),
+        Move(Status.ACTIVE, Status.REVOKED, "office_or_system"),
+        Move(Status.SUSPENDED, Status.ACTIVE, "office"),
+        Move(Status.SUSPENDED, Status.EXPIRED, "office_or_system"),
+        Move(Status.SUSPENDED, Status.REVOKED, "office_or_system"),
+        Move(Status.EXPIRED, Status.ACTIVE, "office"),
+        Move(Status.EXPIRED, Status.REVOKED, "office_or_system"),
+    ],
+)
+
+
+def _only_from(*allowed: str):
+    """A named action (activate, renew, suspend…) takes only some of the moves to its target."""
+
+    def guard(card: Card) -> None:
+        if card.status not in allowed:
+            raise refusal("status", _("This action needs a card that is %(allowed)s; this one is %(current)s.")
+                          % {"allowed": _(" or ").join(str(Status(s).label) for s in allowed),
+                             "current": Status(card.status).label}, Code.TRANSITION_NOT_ALLOWED)
+
+    return guard
+
+
+def _move(card: Card, *, to: str, by: User | None, note: str = "", only_from: tuple[str, ...] | None = None,
+          guard=None) -> Card:
+    """Make a named action's move through the card workflow: the table and the actor first, then the action's own
+    starting statuses and guard, then the dates a (re)activation sets."""
     day = today()
-    now = timezone.now()
-    first_activation = False
-    if to == Status.ACTIVE and current in (Status.PENDING, Status.EXPIRED, Status.ACTIVE):
-        # Activation, or renewal: a new period from today, or from the day after the current end if later.
-        start = day
-        if current == Status.ACTIVE and locked.valid_until and locked.valid_until >= day:
-            start = locked.valid_until + dt.timedelta(days=1)
+    state = {"first_activation": False}
+
+    def check(locked: Card) -> None:
+        if only_from is not None:
+            _only_from(*only_from)(locked)
+        if guard is not None:
+            guard(locked)
+
+    def apply(locked: Card) -> None:
+        now = timezone.now()
+        if to == Status.ACTIVE and locked.status in (Status.PENDING, Status.EXPIRED, Status.ACTIVE):
+            start = day
+            if locked.status == Status.ACTIVE and locked.valid_until and locked.valid_until >= day:
+                start = locked.valid_until + dt.timedelta(days=1)
+            else:
+                locked.valid_from = day
             locked.valid_until = validity_from(centre=locked.centre, start=start)
-        else:
-            locked.valid_from = day
-            locked.valid_until = validity_from(centre=locked.centre, start=start)
-        if locked.activated_at is None:
-            locked.activated_at = now
-            first_activation = True
-    elif to == Status.ACTIVE and current == Status.SUSPENDED and locked.valid_until and locked.valid_until < day:
-        raise ValidationError({"status": _("The card's validity has ended: renew it instead.")})
-    locked.status = to
-    locked.status_changed_at = now
-    locked.save()
-    CardEvent.objects.create(card=locked, from_status=current, to_status=to, by=by,
-                             note=note or (_("Renewal") if current == to else ""))
-    if first_activation:
-        from .tasks import send_activation_email
+            if locked.activated_at is None:
+                locked.activated_at = now
+                state["first_activation"] = True
+        locked.status_changed_at = now
 
-        send_activation_email.delay_on_commit(locked.pk)
-    return locked
+    def after(locked: Card, _entry) -> None:
+        if state["first_activation"]:
+            from .tasks import send_activation_email
+
+            send_activation_email.delay(locked.pk)
+
+    CARD_WORKFLOW.move(obj=card, to=to, by=by, note=note, guard=check, apply=apply, on_commit=after,
+                       select_related=("centre",))
+    return card
 
 
+def _not_past_validity(card: Card) -> None:
+    if card.status == Status.SUSPENDED and card.valid_until and card.valid_until < today():
+        raise refusal("status", _("The card's validity has ended: renew it instead."), Code.VALIDITY_ENDED)
+
+
+@transaction.atomic
 def activate_card(*, card: Card, by: User | None, note: str = "") -> Card:
     """The office confirmed residence (or lifts a suspension)."""
-    return change_status(card=card, to=Status.ACTIVE, by=by, note=note, only_from=(Status.PENDING, Status.SUSPENDED))
+    return _move(card, to=Status.ACTIVE, by=by, note=note, only_from=(Status.PENDING, Status.SUSPENDED),
+                 guard=_not_past_validity)
 
 
+@transaction.atomic
 def renew_card(*, card: Card, by: User | None, note: str = "") -> Card:
     """A new validity period for an active or expired card."""
-    return change_status(card=card, to=Status.ACTIVE, by=by, note=note or _("Renewal"),
-                         only_from=(Status.ACTIVE, Status.EXPIRED))
+    return _move(card, to=Status.ACTIVE, by=by, note=note or _("Renewal"), only_from=(Status.ACTIVE, Status.EXPIRED))
 
 
+@transaction.atomic
 def suspend_card(*, card: Card, by: User | None, note: str = "") -> Card:
-    return change_status(card=card, to=Status.SUSPENDED, by=by, note=note, only_from=(Status.ACTIVE,))
+    return _move(card, to=Status.SUSPENDED, by=by, note=note, only_from=(Status.ACTIVE,))
 
 
+@transaction.atomic
 def revoke_card(*, card: Card, by: User | None, note: str = "") -> Card:
-    return change_status(card=card, to=Status.REVOKED, by=by, note=note)
+    """Revoked for good: every token of the card is refused from now on (and offline tills learn it from the
+    revocation list)."""
+    return _move(card, to=Status.REVOKED, by=by, note=note)
 
 
+@transaction.atomic
 def expire_card(*, card: Card, by: User | None = None) -> Card:
-    return change_status(card=card, to=Status.EXPIRED, by=by, note=_("Validity ended"),
-                         only_from=(Status.ACTIVE, Status.SUSPENDED))
+    return _move(card, to=Status.EXPIRED, by=by, note=_("Validity ended"),
+                 only_from=(Status.ACTIVE, Status.SUSPENDED))
 
 
 @transaction.atomic
 def reissue_card(*, card: Card, by: User | None, note: str = "") -> Card:
-    """A lost or stolen card: revoke it and issue a new number (and a new token secret) for the same holder,
-    with the same validity. The new card points to the old one, so the history links them."""
-    previous = Card.objects.select_for_update().get(pk=card.pk).status
+    """A lost or stolen card: revoke it and issue a new number (and a new secret, so new codes) for the same
+    holder, with the same validity. The new card points to the old one; limits count the holder's uses on both."""
+    previous = Card.objects.filter(pk=card.pk).values_list("status", flat=True).first()
     if previous not in (Status.PENDING, Status.ACTIVE, Status.SUSPENDED):
-        raise ValidationError({"status": _("Only a pending, active or suspended card can be re-issued; "
-                                           "renew an expired card instead.")})
+        raise refusal("status", _("Only a pending, active or suspended card can be re-issued; "
+                                  "renew an expired card instead."), Code.TRANSITION_NOT_ALLOWED)
     old = revoke_card(card=card, by=by, note=note or _("Lost card: re-issued"))
     replacement = Card.objects.create(
         centre=old.centre, holder=old.holder, number=allocate_number(centre=old.centre), secret=tokens.new_secret(),
         status=previous, first_name=old.first_name,
         last_name=old.last_name, address=old.address, postal_code=old.postal_code, city=old.city, email=old.email,
-        terms_accepted_at=old.terms_accepted_at, valid_from=old.valid_from, valid_until=old.valid_until,
-        replaces=old, activated_at=old.activated_at, status_changed_at=timezone.now())
-    CardEvent.objects.create(card=replacement, from_status="", to_status=replacement.status, by=by,
+        terms_accepted_at=old.terms_accepted_at, terms=old.terms, valid_from=old.valid_from,
+        valid_until=old.valid_until, replaces=old, activated_at=old.activated_at, status_changed_at=timezone.now())
+    CardEvent.objects.create(card=replacement, from_status="", to_status=replacement.status,
+                             by=by if by is not None and by.is_authenticated else None,
                              note=_("Re-issued in place of %(number)s") % {"number": old.formatted_number})
     return replacement
 
 
-def card_token(card: Card) -> str:
-    """The string in the card's QR code."""
-    return tokens.make_token(card_id=card.pk, secret=card.secret)
+def card_code(*, user: User, card: Card) -> tokens.Minted:
+    """The live QR token and code of the holder's own active card (My card fetches it as the window passes)."""
+    if card.holder_id != user.pk:
+        raise deny(_("Only the card's holder sees its code."))
+    if not card.is_valid_on(today()):
+        raise refusal("status", _("The card is not valid: it has no code."), Code.CARD_NOT_VALID)
+    return tokens.mint(card=card)
 
 
 # --- Partners and perks -------------------------------------------------------------------------------
@@ -205,47 +268,48 @@ def enrol_partner(*, business: Business, agreement_start: dt.date, agreement_end
 
 def validate_partner(partner: Partner) -> None:
     partner.full_clean(validate_unique=False, validate_constraints=False)
-    errors: dict[str, str] = {}
+    errors: dict[str, tuple[str, Code]] = {}
     if partner.business.centre_id != partner.centre_id:
-        errors["business"] = _("The business is not in this centre.")
+        errors["business"] = (_("The business is not in this centre."), Code.OUT_OF_SCOPE)
     if Partner.objects.filter(business_id=partner.business_id).exclude(pk=partner.pk).exists():
-        errors["business"] = _("This business is already a partner.")
+        errors["business"] = (_("This business is already a partner."), Code.INVALID)
     if partner.agreement_end and partner.agreement_end < partner.agreement_start:
-        errors["agreement_end"] = _("The agreement cannot end before it starts.")
-    if errors:
-        raise ValidationError(errors)
+        errors["agreement_end"] = (_("The agreement cannot end before it starts."), Code.DATE_ORDER)
+    refuse(errors)
 
 
 PERK_FIELDS = ("title_pl", "title_en", "description_pl", "description_en", "kind", "value", "conditions_pl",
-               "conditions_en", "valid_from", "valid_until", "weekdays", "daily_limit_per_card", "is_active")
+               "conditions_en", "valid_from", "valid_until", "weekdays", "daily_limit_per_card", "monthly_limit", "is_active")
 
 
 def validate_perk(perk: Perk) -> None:
     """Field rules plus the value each kind needs and ordered dates, with messages on the fields concerned."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         perk.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        errors = exc.message_dict
+        errors = {name: list(found) for name, found in exc.error_dict.items()}
+
+    def add(name: str, message: str, code: Code) -> None:
+        errors.setdefault(name, []).append(ValidationError(message, code=str(code)))
+
     value = perk.value
     if perk.kind == Perk.Kind.PERCENT and (value is None or not Decimal("1") <= value <= Decimal("100")):
-        errors.setdefault("value", []).append(_("A percentage must be from 1 to 100."))
+        add("value", _("A percentage must be from 1 to 100."), Code.INVALID)
     elif perk.kind == Perk.Kind.AMOUNT and (value is None or value <= 0):
-        errors.setdefault("value", []).append(_("An amount must be more than 0 PLN."))
+        add("value", _("An amount must be more than 0 PLN."), Code.INVALID)
     elif perk.kind in (Perk.Kind.FREE_ITEM, Perk.Kind.OTHER) and value is not None:
-        errors.setdefault("value", []).append(_("This kind of perk takes no value."))
+        add("value", _("This kind of perk takes no value."), Code.INVALID)
     if perk.valid_from and perk.valid_until and perk.valid_until < perk.valid_from:
-        errors.setdefault("valid_until", []).append(_("The end date must not be before the start date."))
+        add("valid_until", _("The end date must not be before the start date."), Code.DATE_ORDER)
     if perk.weekdays is not None and not 1 <= perk.weekdays <= Perk.ALL_DAYS:
-        errors.setdefault("weekdays", []).append(_("Choose at least one day of the week."))
+        add("weekdays", _("Choose at least one day of the week."), Code.REQUIRED)
     if errors:
         raise ValidationError(errors)
 
 
 def may_manage_perks(*, user: User, partner: Partner) -> bool:
     """The partner's owner or manager, or office staff of its centre."""
-    from centres.selectors import is_staff_of, membership_role
-
     return (is_staff_of(user, partner.centre_id)
             or membership_role(user, partner.business_id) in BusinessMembership.MANAGING_ROLES)
 
@@ -253,7 +317,7 @@ def may_manage_perks(*, user: User, partner: Partner) -> bool:
 @transaction.atomic
 def create_perk(*, partner: Partner, by: User, **fields) -> Perk:
     if not may_manage_perks(user=by, partner=partner):
-        raise PermissionDenied(_("Only the partner's owner or manager may manage its perks."))
+        raise deny(_("Only the partner's owner or manager may manage its perks."))
     unknown = set(fields) - set(PERK_FIELDS)
     if unknown:
         raise TypeError(f"unknown perk fields: {sorted(unknown)}")
@@ -268,7 +332,7 @@ def create_perk(*, partner: Partner, by: User, **fields) -> Perk:
 @transaction.atomic
 def update_perk(*, perk: Perk, by: User, **fields) -> Perk:
     if not may_manage_perks(user=by, partner=perk.partner):
-        raise PermissionDenied(_("Only the partner's owner or manager may manage its perks."))
+        raise deny(_("Only the partner's owner or manager may manage its perks."))
     perk = Perk.objects.select_for_update().get(pk=perk.pk)
     for name, value in fields.items():
         if name not in PERK_FIELDS:
@@ -288,16 +352,23 @@ REASONS = {
     Check.Result.SUSPENDED: gettext_lazy("The card is suspended."),
     Check.Result.EXPIRED: gettext_lazy("The card's validity has ended."),
     Check.Result.REVOKED: gettext_lazy("The card was revoked (lost, replaced or cancelled)."),
+    Check.Result.TOKEN_EXPIRED: gettext_lazy("The code is out of date: ask the holder to open My card again."),
+    Check.Result.TOKEN_INVALID: gettext_lazy("This code was not issued by the programme or has been altered."),
+    Check.Result.CODE_INVALID: gettext_lazy("The code does not match the card number (or is out of date)."),
 }
+NUMBER_ONLY = gettext_lazy("A card with this number is valid today. To use a perk, scan the QR code or type the "
+                           "code shown under it.")
 PARTNER_NOT_CURRENT = gettext_lazy("This partner's agreement is not in force today: perks cannot be given.")
 
 
 @dataclass
 class Verification:
-    """What the till sees: no personal data beyond the first name and the surname's initial."""
+    """What the till sees: no personal data beyond the first name and the surname's initial, and that only when
+    the card was proven (QR token or number + code)."""
 
     check: Check
     result: str
+    method: str
     valid: bool
     reason: str
     holder: str = ""
@@ -309,6 +380,13 @@ class Verification:
     refusal: str = ""
     refusal_text: str = ""
 
+    @property
+    def outcome(self) -> str:
+        """green: valid and the perk (if any) accepted; amber: valid but the perk refused; red: not valid."""
+        if not self.valid:
+            return "red"
+        return "amber" if self.accepted is False else "green"
+
 
 def partner_for_till(*, user: User, partner_id: int | None = None, business_id: int | None = None) -> Partner:
     """The partner at whose till the user checks a card: they must be its owner, manager or till staff.
@@ -317,106 +395,255 @@ def partner_for_till(*, user: User, partner_id: int | None = None, business_id: 
     """
     qs = Partner.objects.select_related("business")
     partner = qs.get(pk=partner_id) if partner_id is not None else qs.get(business_id=business_id)
-    if not BusinessMembership.objects.filter(user=user, business_id=partner.business_id).exists():
-        raise PermissionDenied(_("You do not act for this partner, so you cannot check cards at its till."))
+    if membership_role(user, partner.business_id) is None:
+        raise deny(_("You do not act for this partner, so you cannot check cards at its till."))
     return partner
 
 
-def _card_query(*, partner: Partner, code: str) -> tuple[Q | None, str | None]:
-    """The filter finding the card named by a token or a typed number, and the token's secret.
+def _status_result(card: Card | None, day: dt.date) -> str:
+    if card is None:
+        return Check.Result.UNKNOWN
+    if card.is_valid_on(day):
+        return Check.Result.VALID
+    if card.status == Status.ACTIVE and card.valid_until is not None and card.valid_until < day:
+        return Check.Result.EXPIRED  # the daily task has not marked it yet
+    if card.status == Status.ACTIVE:
+        return Check.Result.PENDING  # its period starts later
+    return Check.Result(card.status)
 
-    A typed number whose check digit does not fit is refused here: a typo, not a look-up.
-    """
-    if tokens.looks_like_token(code):
-        found = tokens.read_token(code)
-        if found is None:
-            return None, None
-        return Q(pk=found[0], centre_id=partner.centre_id), found[1]
-    number = tokens.normalise_number(code)
+
+def _uses(*, holder_id: int, perk: Perk, day: dt.date) -> tuple[int, int]:
+    """The holder's accepted uses of the perk today and this month, on all their cards (one query)."""
+    from django.db.models import Count
+
+    month_start = day.replace(day=1)
+    found = Check.objects.filter(card__holder_id=holder_id, perk=perk, accepted=True, day__gte=month_start,
+                                 day__lte=day).aggregate(today=Count("pk", filter=Q(day=day)), month=Count("pk"))
+    return found["today"], found["month"]
+
+
+def _perk_refusal(*, perk: Perk, card: Card, day: dt.date, extra_today: int = 0) -> str:
+    if not perk.applies_on(day):
+        return Check.Refusal.NOT_TODAY
+    if perk.daily_limit_per_card is None and perk.monthly_limit is None:
+        return ""
+    used_today, used_month = _uses(holder_id=card.holder_id, perk=perk, day=day)
+    if perk.daily_limit_per_card is not None and used_today + extra_today >= perk.daily_limit_per_card:
+        return Check.Refusal.LIMIT_REACHED
+    if perk.monthly_limit is not None and used_month + extra_today >= perk.monthly_limit:
+        return Check.Refusal.MONTHLY_LIMIT_REACHED
+    return ""
+
+
+def _read_card(*, partner: Partner, token: str, number: str, code: str, lock: bool,
+               now: float | None = None) -> tuple[str, Card | None, str | None]:
+    """(method, card, refused result) for the input: the card a proof or number names, or why it is refused."""
+    cards = Card.objects.all()
+    if lock:
+        cards = cards.select_for_update(of=("self",))
+    if token:
+        try:
+            claims = tokens.read(token, now=now)
+        except tokens.TokenError as exc:
+            card = None
+            if exc.claims.get("centre_id") == partner.centre_id:
+                card = cards.filter(pk=exc.claims.get("c"), centre_id=partner.centre_id).first()
+            return Check.Method.QR, card, exc.reason
+        if claims["centre_id"] != partner.centre_id:
+            return Check.Method.QR, None, Check.Result.UNKNOWN
+        card = cards.filter(pk=claims["c"], centre_id=partner.centre_id).first()
+        if card is not None and card.number != claims.get("n"):
+            return Check.Method.QR, card, Check.Result.TOKEN_INVALID
+        return Check.Method.QR, card, None
+    number = tokens.normalise_number(number)
     if not number:
-        raise ValidationError({"code": _("Scan the card's QR code or type its number.")})
+        raise refusal("number", _("Scan the card's QR code or type its number."), Code.CARD_MISSING)
     if not tokens.number_is_well_formed(number):
-        raise ValidationError({"code": _("This card number is mistyped: it must have %(n)s digits and its last "
-                                         "digit must fit the others. Check it and type it again.")
-                               % {"n": tokens.NUMBER_LENGTH}})
-    return Q(number=number, centre_id=partner.centre_id), None
+        raise refusal("number", _("This card number is mistyped: it must have %(n)s digits and its last digit must "
+                                  "fit the others. Check it and type it again.") % {"n": tokens.NUMBER_LENGTH},
+                      Code.NUMBER_MISTYPED)
+    card = cards.filter(number=number, centre_id=partner.centre_id).first()
+    if not code:
+        return Check.Method.NUMBER, card, None
+    if card is not None and not tokens.code_matches(card_id=card.pk, secret=card.secret, code=code, now=now):
+        return Check.Method.NUMBER_CODE, card, Check.Result.CODE_INVALID
+    return Check.Method.NUMBER_CODE, card, None
 
 
 @transaction.atomic
-def verify_card(*, user: User, partner: Partner, code: str, perk_id: int | None = None) -> Verification:
-    """Check a card at a partner's till and record the check. A bounded number of queries whatever the data size:
-    the card (locked when a perk is used, so the per-day limit holds under concurrent uses), the partner's perks,
-    the day's uses of the perk, and the new check row."""
-    query, secret = _card_query(partner=partner, code=code)
-    day = today()
-    card: Card | None = None
-    if query is not None:
-        cards = Card.objects.filter(query)
-        if perk_id is not None:
-            cards = cards.select_for_update(of=("self",))
-        card = cards.first()
-        if card is not None and secret is not None and card.secret != secret:
-            card = None  # a token of a card whose secret has changed since
+def verify_card(*, user: User, partner: Partner, token: str = "", number: str = "", code: str = "",
+                perk_id: int | None = None) -> Verification:
+    """Check a card at a partner's till and record the check, whatever its outcome.
 
+    A proof is the QR token, or the number with the 6-digit code under the QR code: it shows the holder's display
+    name and may use a perk. A number alone only says whether such a card is valid today (no name, no perk).
+    Limits count the holder's uses on all their cards. A bounded number of queries: the card (locked when a perk is
+    used, so limits hold under concurrent uses), the partner's perks, the uses of the perk, the new check row."""
+    if perk_id is not None and not Perk.objects.filter(pk=perk_id, partner=partner).exists():
+        raise refusal("perk", _("This perk is not one of this partner's perks."), Code.PERK_NOT_AVAILABLE)
+    method, card, refused = _read_card(partner=partner, token=(token or "").strip(), number=number,
+                                       code=(code or "").strip(), lock=perk_id is not None)
+    day = today()
     wanted = Q(is_active=True, valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
     if perk_id is not None:
         wanted |= Q(pk=perk_id)
     perks = list(Perk.objects.filter(partner=partner).filter(wanted).order_by("title_pl", "pk"))
-    perk = None
-    if perk_id is not None:
-        perk = next((p for p in perks if p.pk == perk_id), None)
-        if perk is None:
-            raise ValidationError({"perk": _("This perk is not one of this partner's perks.")})
+    perk = next((p for p in perks if p.pk == perk_id), None) if perk_id is not None else None
     perks_today = [p for p in perks if p.applies_on(day)]
 
-    if card is None:
-        result = Check.Result.UNKNOWN
-    elif card.status == Status.ACTIVE and card.valid_until is not None and card.valid_until < day:
-        result = Check.Result.EXPIRED  # the daily task has not marked it yet
-    elif card.status == Status.ACTIVE and card.valid_from is not None and card.valid_from > day:
-        result = Check.Result.PENDING
-    else:
-        result = Check.Result(card.status) if card.status != Status.ACTIVE else Check.Result.VALID
+    result = refused or _status_result(card, day)
     valid = result == Check.Result.VALID and partner.is_current_on(day)
-
+    proven = method != Check.Method.NUMBER
     accepted: bool | None = None
-    refusal = ""
+    refusal_code = ""
     if perk is not None:
         accepted = False
         if not valid:
-            refusal = Check.Refusal.CARD_NOT_VALID
-        elif not perk.applies_on(day):
-            refusal = Check.Refusal.NOT_TODAY
-        elif perk.daily_limit_per_card is not None and Check.objects.filter(
-                card=card, perk=perk, day=day, accepted=True).count() >= perk.daily_limit_per_card:
-            refusal = Check.Refusal.LIMIT_REACHED
+            refusal_code = Check.Refusal.CARD_NOT_VALID
+        elif not proven:
+            refusal_code = Check.Refusal.PROOF_NEEDED
         else:
-            accepted = True
-
-    check = Check.objects.create(card=card, partner=partner, perk=perk, result=result, accepted=bool(accepted),
-                                 refusal=refusal, checked_by=user, day=day)
-    reason = str(REASONS[result]) if valid or result != Check.Result.VALID else str(PARTNER_NOT_CURRENT)
+            refusal_code = _perk_refusal(perk=perk, card=card, day=day)
+            accepted = not refusal_code
+    check = Check.objects.create(card=card, partner=partner, perk=perk, result=result, method=method,
+                                 accepted=bool(accepted), refusal=refusal_code, checked_by=user, day=day)
+    if result == Check.Result.UNKNOWN and method != Check.Method.QR:
+        _watch_for_enumeration(user=user, partner=partner)
+    if valid:
+        reason = str(REASONS[result]) if proven else str(NUMBER_ONLY)
+    else:
+        reason = str(REASONS[result]) if result != Check.Result.VALID else str(PARTNER_NOT_CURRENT)
+    show = card is not None and proven and refused is None
     return Verification(
-        check=check, result=result, valid=valid, reason=reason,
-        holder=card.holder_display if card is not None else "",
-        card_number=card.formatted_number if card is not None else "",
-        valid_until=card.valid_until if card is not None else None,
-        perks_today=perks_today if valid else [], perk=perk, accepted=accepted, refusal=refusal,
-        refusal_text=str(Check.Refusal(refusal).label) if refusal else "")
+        check=check, result=result, method=method, valid=valid, reason=reason,
+        holder=card.holder_display if show else "",
+        card_number=card.formatted_number if show else "",
+        valid_until=card.valid_until if card is not None and (show or valid) else None,
+        perks_today=perks_today if valid else [], perk=perk, accepted=accepted, refusal=refusal_code,
+        refusal_text=str(Check.Refusal(refusal_code).label) if refusal_code else "")
+
+
+def _watch_for_enumeration(*, user: User, partner: Partner) -> None:
+    """A run of unknown typed numbers from one till account is recorded (and kept up to date) as a suspected
+    enumeration, which the office sees in the admin."""
+    threshold, seconds = getattr(settings, "LOYALTY_ENUMERATION_RUN", (10, 300))
+    now = timezone.now()
+    since = now - dt.timedelta(seconds=seconds)
+    unknown = Check.objects.filter(checked_by=user, partner=partner, result=Check.Result.UNKNOWN,
+                                   method__in=[Check.Method.NUMBER, Check.Method.NUMBER_CODE],
+                                   created_at__gte=since).count()
+    if unknown < threshold:
+        return
+    run = (SuspectedEnumeration.objects.select_for_update()
+           .filter(user=user, partner=partner, last_at__gte=since).first())
+    if run is None:
+        SuspectedEnumeration.objects.create(user=user, partner=partner, first_at=since, last_at=now,
+                                            unknown_numbers=unknown)
+    else:
+        run.last_at = now
+        run.unknown_numbers += 1
+        run.save(update_fields=["last_at", "unknown_numbers"])
+
+
+# --- The offline till -----------------------------------------------------------------------------------
+
+OFFLINE_BATCH_MAX = 200
+OFFLINE_MAX_AGE = dt.timedelta(days=7)
+
+
+@dataclass
+class OfflineItem:
+    client_id: uuid.UUID
+    token: str
+    checked_at: dt.datetime
+    perk_id: int | None = None
+    accepted: bool = False
+
+
+@dataclass
+class OfflineOutcome:
+    client_id: uuid.UUID
+    check: Check
+    duplicate: bool
+
+
+@transaction.atomic
+def record_offline_checks(*, user: User, partner: Partner, items: Iterable[OfflineItem]) -> list[OfflineOutcome]:
+    """Record the checks a till made offline (QR tokens only), each once however often it is uploaded.
+
+    Each token is judged as of the till's clock (`checked_at`): genuine, alive then, of a card of this centre.
+    A perk the device accepted stays accepted if the card was valid (the perk was given), and is flagged when the
+    server finds that the holder's limit was already reached."""
+    if membership_role(user, partner.business_id) is None:
+        raise deny(_("You do not act for this partner, so you cannot check cards at its till."))
+    items = list(items)
+    if len(items) > OFFLINE_BATCH_MAX:
+        raise refusal("checks", _("Send at most %(n)s checks at once.") % {"n": OFFLINE_BATCH_MAX}, Code.TOO_LARGE)
+    now = timezone.now()
+    for item in items:
+        if item.checked_at > now + dt.timedelta(minutes=5) or item.checked_at < now - OFFLINE_MAX_AGE:
+            raise refusal("checks", _("An offline check is dated in the future or more than a week ago."),
+                          Code.CHECK_TIME_INVALID)
+    perk_ids = {i.perk_id for i in items if i.perk_id is not None}
+    perks = {p.pk: p for p in Perk.objects.filter(partner=partner, pk__in=perk_ids)}
+    if perk_ids - set(perks):
+        raise refusal("checks", _("This perk is not one of this partner's perks."), Code.PERK_NOT_AVAILABLE)
+    existing = {c.offline_client_id: c for c in Check.objects.filter(
+        partner=partner, offline_client_id__in=[i.client_id for i in items])}
+    outcomes: list[OfflineOutcome] = []
+    for item in items:
+        if item.client_id in existing:
+            outcomes.append(OfflineOutcome(item.client_id, existing[item.client_id], duplicate=True))
+            continue
+        day = timezone.localdate(item.checked_at)
+        _method, card, refused = _read_card(partner=partner, token=item.token, number="", code="", lock=True,
+                                            now=item.checked_at.timestamp())
+        result = refused or _status_result(card, day)
+        perk = perks.get(item.perk_id) if item.perk_id is not None else None
+        accepted = bool(perk is not None and item.accepted and result == Check.Result.VALID)
+        flagged = False
+        refusal_code = ""
+        if perk is not None and result != Check.Result.VALID:
+            refusal_code = Check.Refusal.CARD_NOT_VALID
+            flagged = item.accepted
+        elif perk is not None and accepted:
+            flagged = bool(_perk_refusal(perk=perk, card=card, day=day))
+        elif perk is not None:
+            refusal_code = _perk_refusal(perk=perk, card=card, day=day) or Check.Refusal.LIMIT_REACHED
+        try:
+            with transaction.atomic():
+                check = Check.objects.create(
+                    card=card, partner=partner, perk=perk, result=result, method=Check.Method.QR, accepted=accepted,
+                    refusal=refusal_code, checked_by=user, day=day, offline_client_id=item.client_id,
+                    checked_at=item.checked_at, flagged=flagged)
+        except IntegrityError:  # the same upload at the same moment
+            check = Check.objects.get(partner=partner, offline_client_id=item.client_id)
+            outcomes.append(OfflineOutcome(item.client_id, check, duplicate=True))
+            continue
+        outcomes.append(OfflineOutcome(item.client_id, check, duplicate=False))
+    return outcomes
+
+
+# --- Keys -----------------------------------------------------------------------------------------------
+
+def rotate_signing_key(*, centre: Centre) -> str:
+    """A new signing key for the centre; tokens signed with the previous key stay valid until they expire."""
+    return tokens.create_signing_key(centre_id=centre.pk).kid
 
 
 # --- Personal data ------------------------------------------------------------------------------------
 
 def export_personal_data(user: User) -> dict:
     """The resident's cards and the checks of those cards, for the right of access."""
-    cards = Card.objects.filter(holder=user).select_related("centre").order_by("created_at")
+    cards = Card.objects.filter(holder=user).select_related("centre", "terms").order_by("created_at")
     checks = (Check.objects.filter(card__holder=user).select_related("card", "partner__business", "perk")
               .order_by("created_at"))
     return {
         "cards": [{"centre": c.centre.name, "number": c.number, "status": c.status, "first_name": c.first_name,
                    "last_name": c.last_name, "address": c.address, "postal_code": c.postal_code, "city": c.city,
                    "email": c.email, "valid_from": c.valid_from, "valid_until": c.valid_until,
-                   "applied_at": c.created_at, "terms_accepted_at": c.terms_accepted_at} for c in cards],
+                   "applied_at": c.created_at, "terms_accepted_at": c.terms_accepted_at,
+                   "terms_version": c.terms.version if c.terms else None} for c in cards],
         "checks": [{"card": ch.card.number, "partner": ch.partner.business.name,
                     "perk": ch.perk.title_pl if ch.perk else None, "result": ch.result, "accepted": ch.accepted,
                     "at": ch.created_at} for ch in checks],

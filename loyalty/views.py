@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from rest_framework.throttling import SimpleRateThrottle
 
 from centres.models import BusinessMembership
-from centres.selectors import current_centre, staff_centres, today
+from centres.selectors import current_centre, staff_centres
+from core.cache import public_page
 from core.centre import staff_centre
+from core.csv import csv_response
+from core.dates import today
+from core.forms import add_service_errors
 
-from . import selectors, services
+from . import selectors, services, throttles
 from .filters import PerkFilter
 from .forms import ApplyForm, PerkForm, TillForm
-from .models import Card, Partner, Perk
+from .models import Card, Partner, Perk, ProgrammeTerms
+from .serializers import qr_svg
 
 PAGE_SIZE = 20
 
@@ -32,6 +36,7 @@ PAGE_SIZE = 20
 # --- Public -------------------------------------------------------------------------------------------
 
 @require_GET
+@public_page("perks")
 def perk_list(request: HttpRequest) -> HttpResponse:
     """Every current perk of the chosen centre, filterable and searchable, paginated."""
     centre = current_centre(request)
@@ -76,13 +81,15 @@ def apply(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("You already have a card in this centre."))
         return redirect("loyalty:my-card")
     user = request.user
+    terms = selectors.current_terms(centre)
     form = ApplyForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name,
-                                                    "city": centre.city})
+                                                    "city": centre.city,
+                                                    "terms_version": terms.version if terms else ""})
     if request.method == "POST" and form.is_valid():
         try:
             card = services.apply_for_card(user=user, centre=centre, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             if card.status == Card.Status.ACTIVE:
                 messages.success(request, _("Your card is active. Welcome to Moja Starówka!"))
@@ -90,53 +97,55 @@ def apply(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Thank you! The office will confirm your residence and activate "
                                             "your card."))
             return redirect("loyalty:my-card")
-    return render(request, "loyalty/apply.html", {"form": form, "centre": centre},
+    return render(request, "loyalty/apply.html", {"form": form, "centre": centre, "terms": terms},
                   status=400 if form.errors else 200)
+
+
+@require_GET
+def terms(request: HttpRequest) -> HttpResponse:
+    """The programme's terms in force (or an earlier version: ?version=), as the office published them."""
+    centre = current_centre(request)
+    versions = ProgrammeTerms.objects.filter(centre=centre) if centre else None
+    wanted = request.GET.get("version")
+    shown = (versions.filter(version=wanted).first() if wanted else selectors.current_terms(centre)) \
+        if centre else None
+    if wanted and shown is None:
+        raise Http404
+    return render(request, "loyalty/terms.html", {"terms": shown, "centre": centre})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The information notice on personal data of the programme (GDPR art. 13)."""
+    return render(request, "loyalty/privacy.html", {"centre": current_centre(request)})
 
 
 @login_required
 @require_GET
 def my_card(request: HttpRequest) -> HttpResponse:
-    """The virtual card: QR code (signed token) as inline SVG, status, validity and the holder's own uses."""
+    """The virtual card: the QR code of a live signed token and the 6-digit code under it (refreshed by
+    static/loyalty/my_card.js before they run out), status, validity and the holder's own uses."""
     centre = current_centre(request)
     card = selectors.live_card(user=request.user, centre=centre) if centre else None
-    qr_svg = ""
-    if card is not None and card.status == Card.Status.ACTIVE:
-        qr_svg = segno.make(services.card_token(card), error="m").svg_inline(
-            scale=5, border=2, dark="#000", light="#fff", title=_("QR code of card %(number)s")
-            % {"number": card.formatted_number})
+    minted = None
+    if card is not None and card.is_valid_on(today()):
+        minted = services.card_code(user=request.user, card=card)
     checks = selectors.own_checks(user=request.user, card=card) if card else []
     page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page")) if card else None
     return render(request, "loyalty/my_card.html", {
-        "card": card, "qr_svg": qr_svg, "page": page, "centre": centre, "today": today(),
-        "history": selectors.card_history(card) if card else [],
+        "card": card, "minted": minted, "qr_svg": qr_svg(minted.token, card) if minted else "", "page": page,
+        "centre": centre, "today": today(),
+        "code_url": reverse("loyalty-card-code", args=[card.pk]) if minted else "",
     })
 
 
 # --- The partner --------------------------------------------------------------------------------------
 
-def _till_throttled(request: HttpRequest) -> bool:
-    """The same limit as the API's `verify` scope, per user, so the page is no way round it."""
-    from django.core.cache import cache
-
-    rate = SimpleRateThrottle.THROTTLE_RATES.get("verify")
-    if not rate:
-        return False
-    allowed, period = SimpleRateThrottle.parse_rate(None, rate)
-    key = f"loyalty-till:{request.user.pk}"
-    cache.add(key, 0, period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, period)
-        count = 1
-    return count > allowed
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def till(request: HttpRequest) -> HttpResponse:
-    """Check a card in the browser: pick the business (if several), paste the scan or type the number."""
+    """The till, a cashier's page on a phone: scan the QR code (static/loyalty/till.js, camera and offline) or
+    type the number and code. Without JavaScript the form posts here and the same service answers."""
     partners = list(selectors.partners_of(request.user))
     if not partners:
         raise Http404
@@ -145,23 +154,56 @@ def till(request: HttpRequest) -> HttpResponse:
     form = TillForm(request.POST or None, partners=partners, perks=perks)
     outcome = None
     status = 200
+    partner = partners[0]
     if request.method == "POST" and form.is_valid():
-        if _till_throttled(request):
-            form.add_error(None, _("Too many checks in a short time. Wait a minute and try again."))
+        partner = next(p for p in partners if p.pk == form.cleaned_data["partner"])
+        data = form.cleaned_data
+        wait = None if data["token"] else throttles.typed_lookup_wait(user=request.user, partner=partner)
+        if wait is not None:
+            form.add_error(None, _("Too many typed numbers in a short time. Wait a few minutes or scan the QR "
+                                   "code."))
             status = 429
         else:
-            partner = next(p for p in partners if p.pk == form.cleaned_data["partner"])
             try:
-                outcome = services.verify_card(user=request.user, partner=partner, code=form.cleaned_data["code"],
-                                               perk_id=form.cleaned_data["perk"])
+                outcome = services.verify_card(user=request.user, partner=partner, token=data["token"],
+                                               number=data["number"], code=data["code"], perk_id=data["perk"])
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 form = TillForm(partners=partners, perks=perks, initial={"partner": partner.pk})
     if form.errors and status == 200:
         status = 400
-    return render(request, "loyalty/till.html", {"form": form, "outcome": outcome, "partners": partners},
-                  status=status)
+    perk_data = [{"id": p.pk, "partner": p.partner_id, "daily": p.daily_limit_per_card, "monthly": p.monthly_limit,
+                  "weekdays": p.weekdays, "title": p.title} for p in perks]
+    return render(request, "loyalty/till.html", {
+        "form": form, "outcome": outcome, "partners": partners, "partner": partner,
+        "shift": selectors.shift_checks(user=request.user, partner=partner),
+        "perk_data": perk_data, "centre_slug": partner.centre.slug,
+    }, status=status)
+
+
+@require_GET
+def till_service_worker(request: HttpRequest) -> HttpResponse:
+    """The till's service worker, served under /moja-starowka/kasa/ so that its scope is the till (a script under
+    /static/ could only control /static/). It lists the hashed static files to keep for offline use."""
+    assets = [static(path) for path in ("portal/portal.css", "loyalty/loyalty.css", "loyalty/till.js",
+                                        "vendor/jsqr/jsQR.js", "portal/icon-192.png")]
+    body = render(request, "loyalty/till_sw.js", {"assets_json": json.dumps(assets),
+                                                  "till_url": json.dumps(reverse("loyalty:till"))},
+                  content_type="application/javascript; charset=utf-8")
+    body["Cache-Control"] = "no-cache"
+    return body
+
+
+@require_GET
+def till_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest that makes the till installable on a phone's home screen."""
+    return JsonResponse({
+        "name": _("Moja Starówka till"), "short_name": _("Till"), "start_url": reverse("loyalty:till"),
+        "scope": reverse("loyalty:till"), "display": "standalone", "background_color": "#ffffff",
+        "theme_color": "#8c2f1b", "lang": request.LANGUAGE_CODE,
+        "icons": [{"src": static("portal/icon-192.png"), "sizes": "192x192", "type": "image/png"}],
+    }, content_type="application/manifest+json")
 
 
 def _managed_partner(request: HttpRequest) -> tuple[Partner, list[Partner]]:
@@ -219,12 +261,12 @@ def _perk_form(request: HttpRequest, *, partner: Partner, perk: Perk | None) -> 
             else:
                 services.update_perk(perk=perk, by=request.user, **form.perk_fields())
         except ValidationError as exc:
-            _errors_to_form(form, exc, aliases={"weekdays": "weekday_list"})
+            add_service_errors(form, exc, fields={"weekdays": "weekday_list"})
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
             messages.success(request, _("The perk is saved."))
-            return redirect(f"{_url('loyalty:partner-perks')}?partner={partner.pk}")
+            return redirect(f"{reverse('loyalty:partner-perks')}?partner={partner.pk}")
     return render(request, "loyalty/perk_form.html", {"form": form, "partner": partner, "perk": perk},
                   status=400 if form.errors else 200)
 
@@ -252,29 +294,4 @@ def office_figures_csv(request: HttpRequest, key: str) -> HttpResponse:
     table = next((t for t in selectors.office_figures(centre)["tables"] if t.key == key), None)
     if table is None:
         raise Http404
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads Polish letters in a CSV with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow([str(c) for c in table.columns])
-    writer.writerows(table.rows)
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{centre.code.lower()}-moja-starowka-{key}.csv"'
-    return response
-
-
-# --- Helpers ------------------------------------------------------------------------------------------
-
-def _errors_to_form(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        name = aliases.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
+    return csv_response(f"{centre.code.lower()}-moja-starowka-{key}.csv", table.columns, table.rows)

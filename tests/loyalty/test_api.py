@@ -61,13 +61,18 @@ def test_hidden_perk_is_404_for_outsiders_and_visible_to_its_manager(manager, pa
     assert client_for(manager).get(f"/api/v1/loyalty/perks/{hidden.pk}/").status_code == 200
 
 
-def test_resident_sees_only_own_card_with_token(card, centre, api):
+def test_resident_sees_only_own_card_and_its_live_code(card, centre, api, staff):
     other = CardFactory(centre=centre)
     client = client_for(card.holder)
     listed = client.get("/api/v1/loyalty/cards/").json()["results"]
     assert [c["id"] for c in listed] == [card.pk]
-    assert listed[0]["qr_token"]
+    assert "qr_token" not in listed[0], "no token in lists: the holder fetches a live one"
+    code = client.get(f"/api/v1/loyalty/cards/{card.pk}/code/").json()
+    assert code["token"].startswith("MS1.") and len(code["code"]) == 6 and "<svg" in code["svg"]
+    assert code["expires_at"] - code["issued_at"] == 300 and code["refresh_at"] < code["expires_at"]
     assert client.get(f"/api/v1/loyalty/cards/{other.pk}/").status_code == 404
+    assert client.get(f"/api/v1/loyalty/cards/{other.pk}/code/").status_code == 404
+    assert client_for(staff).get(f"/api/v1/loyalty/cards/{card.pk}/code/").status_code == 403
     assert api.get("/api/v1/loyalty/cards/").status_code == 401
 
 
@@ -85,7 +90,6 @@ def test_staff_moves_cards_of_own_centre_only(staff, other_staff, centre):
     pending = CardFactory(centre=centre, status="pending", valid_from=None, valid_until=None)
     response = client_for(staff).post(f"/api/v1/loyalty/cards/{pending.pk}/activate/", {"note": "residence ok"})
     assert response.status_code == 200 and response.json()["status"] == "active"
-    assert response.json()["qr_token"] is None, "the token is for the holder only"
     assert client_for(other_staff).post(f"/api/v1/loyalty/cards/{pending.pk}/suspend/").status_code == 404
     refused = client_for(staff).post(f"/api/v1/loyalty/cards/{pending.pk}/activate/")
     assert refused.status_code == 400
