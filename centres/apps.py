@@ -15,3 +15,12 @@ class CentresConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(User, include_fields=["is_active", "is_staff", "is_superuser"],
                           m2m_fields={"staff_centres"})
+        from django.contrib.auth import signals
+
+        from core.gdpr import register_session_ender
+
+        from . import sessions
+
+        signals.user_logged_in.connect(sessions.on_logged_in, dispatch_uid="centres.sessions.login")
+        signals.user_logged_out.connect(sessions.on_logged_out, dispatch_uid="centres.sessions.logout")
+        register_session_ender(sessions.end_all_sessions)

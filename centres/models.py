@@ -276,3 +276,23 @@ class BusinessMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.business} · {self.get_role_display()}"
+
+
+class SignedInSession(models.Model):
+    """One row per log-in session, so that a person can see where they are signed in and end a session
+    (the session store itself cannot be searched by person)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions",
+                             verbose_name=_("user"))
+    session_key = models.CharField(_("session key"), max_length=64, unique=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("signed in at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -123,3 +123,38 @@ def business_list() -> QuerySet[Business]:
 
 def centre_list() -> QuerySet[Centre]:
     return Centre.objects.order_by("name")
+
+
+# --- People and the centres they belong to ------------------------------------------------------------
+
+def people_of_centres(centre_ids: Iterable[int]) -> QuerySet[User]:
+    """Residents and business people tied to any of these centres (a card, an application, a membership, a vote:
+    every tie the apps register with core.people). Never staff or superusers."""
+    from core.people import belonging_q
+
+    ids = list(centre_ids)
+    return (User.objects.filter(is_staff=False, is_superuser=False).filter(belonging_q(ids)).distinct()
+            .order_by("email"))
+
+
+def people_in_scope(staff: User) -> QuerySet[User]:
+    """People an office-staff member may change: tied to the staff's centres and to no other centre."""
+    if staff.is_superuser:
+        return User.objects.all()
+    mine = staff_centre_ids(staff)
+    if not mine:
+        return User.objects.none()
+    others = Centre.objects.exclude(pk__in=mine).values_list("pk", flat=True)
+    from core.people import belonging_q
+
+    return people_of_centres(mine).exclude(belonging_q(list(others)))
+
+
+def may_change_person(staff: User, person: User) -> bool:
+    if not (staff and staff.is_authenticated and staff.is_active and staff.is_staff):
+        return False
+    if staff.is_superuser:
+        return True
+    if person.is_staff or person.is_superuser:
+        return False
+    return people_in_scope(staff).filter(pk=person.pk).exists()

@@ -114,3 +114,26 @@ def register_user(*, email: str, password: str, first_name: str = "", last_name:
 
     send_email_verification.delay_on_commit(user.pk)
     return user
+
+
+def send_password_reset(*, user: User, by: User | None = None, request=None) -> bool:
+    """Send the person a link to set a new password (the office never sets or sees one). False when the account
+    cannot log in (erased, inactive, no usable password)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.auth.forms import PasswordResetForm
+
+    from core.security import SecurityEvent, record
+
+    if not (user.is_active and user.has_usable_password()):
+        return False
+    site = urlsplit(settings.SITE_URL)
+    form = PasswordResetForm(data={"email": user.email})
+    if not form.is_valid():
+        return False
+    form.save(domain_override=site.netloc, use_https=site.scheme == "https",
+              email_template_name="registration/password_reset_email.html", request=None)
+    record(SecurityEvent.Kind.ADMIN_ACTION if by is not None else SecurityEvent.Kind.PASSWORD_RESET_REQUESTED,
+           request=request, user=user, actor=by, detail="password reset link sent")
+    return True

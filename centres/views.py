@@ -11,6 +11,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,18 @@ from .forms import DeleteAccountForm, SignUpForm
 from .models import Business, Centre, User
 from .selectors import business_list, businesses_of
 from .tasks import EMAIL_VERIFY_SALT, send_email_verification
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The `next` address of the request if it stays on this portal (same host, same scheme), else `fallback`.
+    Every view that reads a `next` goes through here: no open redirect."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure()):
+        return candidate
+    from django.shortcuts import resolve_url
+
+    return resolve_url(fallback)
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +47,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                                       last_name=data["last_name"], language=request.LANGUAGE_CODE[:2])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! We have sent you a link to confirm your e-mail address."))
-        return redirect(request.GET.get("next") or "account")
+        return redirect(safe_next(request, "account"))
     return render(request, "registration/signup.html", {"form": form})
 
 
@@ -62,9 +75,47 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
+    from rest_framework.authtoken.models import Token
+
+    from core.tokens import token_expires_at
+
+    from .sessions import live_sessions
+
+    token = Token.objects.filter(user=request.user).first()
     return render(request, "centres/account.html", {
         "businesses": businesses_of(request.user).select_related("street"),
+        "sessions": live_sessions(request.user),
+        "current_session_key": request.session.session_key,
+        "token": token,
+        "token_expires_at": token_expires_at(token) if token else None,
     })
+
+
+@login_required
+@require_POST
+def end_session(request: HttpRequest, pk: int) -> HttpResponse:
+    from core.security import SecurityEvent, record
+
+    from .sessions import end_session as end
+
+    if end(user=request.user, session_id=pk):
+        record(SecurityEvent.Kind.SESSION_ENDED, request=request, user=request.user, actor=request.user)
+        messages.success(request, _("The session was ended."))
+    return redirect("account")
+
+
+@login_required
+@require_POST
+def end_tokens(request: HttpRequest) -> HttpResponse:
+    from rest_framework.authtoken.models import Token
+
+    from core.security import SecurityEvent, record
+
+    deleted, _rows = Token.objects.filter(user=request.user).delete()
+    if deleted:
+        record(SecurityEvent.Kind.TOKEN_DELETED, request=request, user=request.user, actor=request.user)
+    messages.success(request, _("Your API tokens were ended."))
+    return redirect("account")
 
 
 @login_required
@@ -93,7 +144,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 def choose_centre(request: HttpRequest) -> HttpResponse:
     centre = get_object_or_404(Centre, slug=request.POST.get("centre"), is_active=True)
     request.session["centre"] = centre.slug
-    return redirect(request.POST.get("next") or "home")
+    return redirect(safe_next(request, "home"))
 
 
 def business_detail(request: HttpRequest, centre: str, slug: str) -> HttpResponse:

@@ -39,3 +39,8 @@ class StatusChange(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+
+
+from .security import SecurityEvent  # noqa: E402  (the security log lives in core.security)
+
+__all__ = ["SecurityEvent", "SentNotification", "StatusChange"]

@@ -10,3 +10,14 @@ RETRY_POLICY = {
     "retry_jitter": True,
     "max_retries": 6,
 }
+
+
+from celery import shared_task  # noqa: E402
+
+
+@shared_task(**RETRY_POLICY)
+def clean_security_log() -> int:
+    """Delete security-log events older than settings.SECURITY_LOG_RETENTION_DAYS (idempotent)."""
+    from .security import clean_old_events
+
+    return clean_old_events()

@@ -7,6 +7,7 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL / REDIS_URL (Redis)
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "auditlog",
     "import_export",
+    "axes",
+    "csp",
     # The layers, each importing only those above it in this list (tests/portal/test_layers.py checks it).
     "core",
     "centres",
@@ -66,6 +69,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Malformed input (NUL bytes, lone surrogates, integers beyond 64 bits, oversized bodies) is a 400 first.
+    "core.middleware.BadInputMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it answers a locked-out log-in attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -136,6 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses an attempt for an account from an address that has guessed too often (django-axes).
+    "core.security.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -293,3 +307,64 @@ CELERY_BEAT_SCHEDULE.update(
         "contests-phases": {"task": "contests.tasks.sync_phases", "schedule": crontab(minute="*/15")},
     }
 )
+
+# --- Trust boundaries (issue 10): client address, log-in throttling, tokens, input limits, headers ----------
+# How many reverse proxies in front of the portal append to X-Forwarded-For. 0: the address is REMOTE_ADDR and
+# any X-Forwarded-For a client sends is ignored. Used by the API throttles (DRF's NUM_PROXIES), django-axes and
+# the security log (core.net.client_ip).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = "core.tokens.ExpiringTokenAuthentication"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "core.parsers.SafeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"][0] = "core.filters.SafeFilterBackend"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"] = env.str("THROTTLE_LOGIN", default="30/min")
+# API tokens expire this long after they were made; a password change or a log-out deletes them at once.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24 * 14)
+# Request bodies other than file uploads, and the nesting of JSON documents.
+MAX_JSON_BODY_BYTES = env.int("MAX_JSON_BODY_BYTES", default=1024 * 1024)
+MAX_JSON_DEPTH = env.int("MAX_JSON_DEPTH", default=32)
+
+# django-axes: ten wrong passwords for one account from one address lock that pair only (never the account from
+# elsewhere, so an attacker cannot lock the real user out); the lock ends after the cool-off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_USERNAME_CALLABLE = "core.security.attempted_username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Password reset: requests per address and per e-mail address in an hour, beyond which none is sent.
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=5)
+# The security log (core.security.SecurityEvent) keeps events this many days; a daily task deletes older ones.
+SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["security-log-cleanup"] = {"task": "core.tasks.clean_security_log",
+                                                "schedule": crontab(hour=4, minute=15)}
+
+# Exports through django-import-export neutralise cells that a spreadsheet would read as a formula.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Content-Security-Policy (django-csp): no inline script anywhere; styles may be inline (Leaflet, Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https://tile.openstreetmap.org", "https://*.tile.openstreetmap.org"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy: no page may use the camera, microphone or position, except the till's camera (QR codes).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+PERMISSIONS_POLICY_CAMERA_PATHS = ["/moja-starowka/kasa/"]
