@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centres.selectors import current_centre, is_staff_of
+from core.cache import public_page
 
 from . import selectors, services
 from .forms import ConflictForm, EntryForm, NominationForm, ScoreForm, VoteForm
@@ -32,6 +33,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+@public_page("contests", timeout=30)  # phases open and close by the clock: 30 s at most
 def contest_list(request: HttpRequest) -> HttpResponse:
     centre = current_centre(request)
     contests = selectors.contest_list().filter(centre=centre) if centre else Contest.objects.none()
@@ -74,6 +76,7 @@ def _detail_context(request: HttpRequest, contest: Contest, *, entry_form=None, 
     return context
 
 
+@public_page("contests", timeout=30)
 def contest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contest = _contest(pk)
     return render(request, "contests/contest_detail.html", _detail_context(request, contest))
@@ -131,6 +134,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400)
 
 
+@public_page("contest-results", timeout=30)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """Results per round (online, paper, total, %) with bars, and the final ranking: public once published."""
     contest = _contest(pk)

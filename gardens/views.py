@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centres.selectors import current_centre, managed_businesses, staff_centre_ids
+from core.cache import public_page
 
 from . import selectors, services
 from .forms import ApplicationForm, AttachmentForm, DeclarationsForm, FeeQuoteForm, MoveForm, add_service_errors
@@ -22,6 +23,7 @@ from .pdf import build_permit_pdf
 Status = GardenApplication.Status
 
 
+@public_page("permits")
 def register(request: HttpRequest) -> HttpResponse:
     """The public register of current permits; also the landing page (fee quote, apply)."""
     centre = current_centre(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -123,6 +124,10 @@ if REDIS_URL:
                           "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Several web servers: sessions are read from the shared Redis and written through to the database (a Redis
+# restart signs nobody out). Without Redis they stay in the database.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -174,8 +179,33 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads and generated files go through Django's storage API only. Several web servers share one object store:
+# S3-compatible (django-storages) when STORAGE_URL=s3://<bucket>[?endpoint=https://host:port&region=...] or
+# AWS_STORAGE_BUCKET_NAME is given (keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); else the local folder.
+STORAGE_URL = env.str("STORAGE_URL", default="")
+_storage = urlsplit(STORAGE_URL) if STORAGE_URL else None
+if _storage is not None and _storage.scheme != "s3":
+    raise ImproperlyConfigured("STORAGE_URL must be s3://<bucket>[?endpoint=...&region=...].")
+_storage_query = dict(parse_qsl(_storage.query)) if _storage is not None else {}
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default=_storage.netloc if _storage else "")
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_FILE_STORAGE_OPTIONS = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=_storage_query.get("endpoint", "")) or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default=_storage_query.get("region", "")) or None,
+        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "location": env.str("AWS_LOCATION", default=_storage_query.get("prefix", "")),
+        "default_acl": None,  # the bucket stays private: files are read through the portal or signed URLs
+        "querystring_auth": True,
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+        "file_overwrite": False,
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": DEFAULT_FILE_STORAGE_OPTIONS}
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not (DEBUG or TESTING)
