@@ -513,7 +513,7 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
         reason = str(REASONS[result]) if proven else str(NUMBER_ONLY)
     else:
         reason = str(REASONS[result]) if result != Check.Result.VALID else str(PARTNER_NOT_CURRENT)
-    show = card is not None and proven and refused is None
+    show = card is not None and proven and refused is None and valid
     return Verification(
         check=check, result=result, method=method, valid=valid, reason=reason,
         holder=card.holder_display if show else "",

@@ -106,9 +106,24 @@ def test_moves_outside_the_workflow_are_refused(centre, staff):
         with pytest.raises(ValidationError):
             service(card=card, by=staff)
     pending = CardFactory(centre=centre, status=Card.Status.PENDING, valid_from=None, valid_until=None)
-    with pytest.raises(ValidationError, match="needs a card that is"):
+    with pytest.raises(ValidationError) as exc:
         services.suspend_card(card=pending, by=staff)
+    assert exc.value.error_dict["status"][0].code == "transition_not_allowed"
+    active = CardFactory(centre=centre)
+    with pytest.raises(ValidationError, match="needs a card that is") as exc:
+        services.activate_card(card=active, by=staff)
+    assert exc.value.error_dict["status"][0].code == "transition_not_allowed"
     assert CardEvent.objects.count() == 0
+
+
+def test_who_may_move_a_card_is_checked_in_the_service(centre, other_staff, holder):
+    from django.core.exceptions import PermissionDenied
+
+    card = CardFactory(centre=centre, holder=holder, status=Card.Status.PENDING, valid_from=None, valid_until=None)
+    for user in (holder, other_staff):
+        with pytest.raises(PermissionDenied):
+            services.activate_card(card=card, by=user)
+    assert Card.objects.get(pk=card.pk).status == Card.Status.PENDING
 
 
 def test_reissue_revokes_the_lost_card_and_links_a_new_number(card, staff):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from loyalty import services
+from loyalty import tokens
 from loyalty.models import Card, Check, Perk
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 from tests.loyalty.factories import CardFactory, CheckFactory, PartnerFactory, PerkFactory
@@ -74,7 +74,10 @@ def test_my_card_shows_qr_svg_status_and_only_own_uses(card, partner, perk, cent
     assert "<svg" in html and card.formatted_number in html
     assert partner.business.name in html
     assert "Cudza Kawiarnia" not in html
-    assert services.card_token(card) not in html, "the QR code carries the token, not as text"
+    minted = tokens.mint_for_card(card)
+    assert minted.token not in html, "the QR code carries the token, not as text"
+    assert minted.code in html, "the 6-digit code is shown under the QR code"
+    assert "onclick" not in html and "<script>" not in html, "no inline script (CSP)"
 
 
 def test_my_card_of_someone_without_a_card_offers_to_apply(resident, centre):
@@ -82,20 +85,47 @@ def test_my_card_of_someone_without_a_card_offers_to_apply(resident, centre):
     assert reverse("loyalty:apply") in html and "<svg" not in html
 
 
-def test_till_page_checks_a_typed_number_for_till_staff(till, partner, card, perk):
-    response = browser(till).post(reverse("loyalty:till"), {"partner": partner.pk, "code": card.formatted_number,
-                                                            "perk": perk.pk})
+def test_till_page_checks_a_typed_number_and_code_for_till_staff(till, partner, card, perk):
+    response = browser(till).post(reverse("loyalty:till"), {
+        "partner": partner.pk, "number": card.formatted_number, "code": tokens.mint_for_card(card).code,
+        "perk": perk.pk})
     assert response.status_code == 200
     assert response.context["outcome"].valid and response.context["outcome"].accepted
-    assert "Maria T." in response.content.decode()
+    html = response.content.decode()
+    assert "Maria T." in html and 'class="ms-result green"' in html
+    assert partner.business.name in html and 'inputmode="numeric"' in html
     assert Check.objects.get().checked_by == till
+
+
+def test_till_page_shows_amber_for_a_refused_perk_on_a_valid_card(till, partner, card, perk):
+    response = browser(till).post(reverse("loyalty:till"), {"partner": partner.pk, "number": card.number,
+                                                            "perk": perk.pk})
+    assert response.context["outcome"].outcome == "amber"
+    assert 'class="ms-result amber"' in response.content.decode()
+
+
+def test_terms_and_privacy_pages_and_the_accepted_version(resident, centre):
+    from django.utils import timezone
+
+    from loyalty.models import ProgrammeTerms
+
+    ProgrammeTerms.objects.create(centre=centre, version="2026-01", body_pl="Regulamin", body_en="Terms",
+                                  published_at=timezone.now())
+    form = browser(resident).get(reverse("loyalty:apply")).content.decode()
+    assert reverse("loyalty:terms") in form and reverse("loyalty:privacy") in form
+    assert browser().get(reverse("loyalty:terms")).status_code == 200
+    assert browser().get(reverse("loyalty:privacy")).status_code == 200
+    browser(resident).post(reverse("loyalty:apply"), {
+        "first_name": "Maria", "last_name": "Toruńska", "address": "Szeroka 1", "postal_code": "87-100",
+        "city": "Toruń", "accept_terms": "on", "terms_version": "2026-01"})
+    assert Card.objects.get(holder=resident).terms.version == "2026-01"
 
 
 def test_till_page_refuses_a_mistyped_number_without_recording(till, partner, card):
     wrong = card.number[:-1] + str((int(card.number[-1]) + 1) % 10)
-    response = browser(till).post(reverse("loyalty:till"), {"partner": partner.pk, "code": wrong})
+    response = browser(till).post(reverse("loyalty:till"), {"partner": partner.pk, "number": wrong})
     assert response.status_code == 400
-    assert response.context["form"].errors["code"]
+    assert response.context["form"].errors["number"]
     assert not Check.objects.exists()
 
 
@@ -103,7 +133,7 @@ def test_till_page_is_404_for_people_of_no_partner_and_b_cannot_pick_a(resident,
     assert browser(resident).get(reverse("loyalty:till")).status_code == 404
     b = PartnerFactory(centre=centre)
     b_staff = MembershipFactory(business=b.business, role="till").user
-    response = browser(b_staff).post(reverse("loyalty:till"), {"partner": partner.pk, "code": card.number})
+    response = browser(b_staff).post(reverse("loyalty:till"), {"partner": partner.pk, "number": card.number})
     assert response.status_code == 400  # not one of the choices
     assert not Check.objects.exists()
 
