@@ -172,12 +172,12 @@ class Entry(models.Model):
     """An entry: a design submitted by an artist, or a garden nominated by one or more people (merged)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", pgettext_lazy("contest entry", "submitted")
-        ELIGIBLE = "eligible", pgettext_lazy("contest entry", "eligible")
-        INELIGIBLE = "ineligible", pgettext_lazy("contest entry", "ineligible")
-        SHORTLISTED = "shortlisted", pgettext_lazy("contest entry", "shortlisted")
-        FINALIST = "finalist", pgettext_lazy("contest entry", "finalist")
-        WINNER = "winner", pgettext_lazy("contest entry", "winner")
+        SUBMITTED = "submitted", pgettext_lazy("entry status", "submitted")
+        ELIGIBLE = "eligible", pgettext_lazy("entry status", "eligible")
+        INELIGIBLE = "ineligible", pgettext_lazy("entry status", "ineligible")
+        SHORTLISTED = "shortlisted", pgettext_lazy("entry status", "shortlisted")
+        FINALIST = "finalist", pgettext_lazy("entry status", "finalist")
+        WINNER = "winner", pgettext_lazy("entry status", "winner")
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="entries", verbose_name=_("contest"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import bilingual
 
@@ -144,14 +145,14 @@ class GardenApplication(models.Model):
     """A business's application for a café garden in one season; once approved it is the permit."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        IN_REVIEW = "in_review", _("in review")
-        CHANGES_REQUESTED = "changes_requested", _("changes requested")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        REVOKED = "revoked", _("revoked")
+        DRAFT = "draft", pgettext_lazy("application status", "draft")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+        IN_REVIEW = "in_review", pgettext_lazy("application status", "in review")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("application status", "changes requested")
+        APPROVED = "approved", pgettext_lazy("application status", "approved")
+        REJECTED = "rejected", pgettext_lazy("application status", "rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "withdrawn")
+        REVOKED = "revoked", pgettext_lazy("application status", "revoked")
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
     WAITING_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW)
