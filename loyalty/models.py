@@ -424,8 +424,8 @@ class SuspectedEnumeration(models.Model):
     unknown_numbers = models.PositiveIntegerField(_("unknown numbers"))
 
     class Meta:
-        verbose_name = _("suspected enumeration")
-        verbose_name_plural = _("suspected enumerations")
+        verbose_name = _("suspected number enumeration")
+        verbose_name_plural = _("suspected number enumerations")
         ordering = ["-last_at"]
 
     def __str__(self) -> str:

@@ -82,8 +82,8 @@ class Migration(migrations.Migration):
                 ('unknown_numbers', models.PositiveIntegerField(verbose_name='unknown numbers')),
             ],
             options={
-                'verbose_name': 'suspected enumeration',
-                'verbose_name_plural': 'suspected enumerations',
+                'verbose_name': 'suspected number enumeration',
+                'verbose_name_plural': 'suspected number enumerations',
                 'ordering': ['-last_at'],
             },
         ),
