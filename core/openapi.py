@@ -51,7 +51,27 @@ def generic_validation_errors(result: dict, generator, request, public) -> dict:
     return result
 
 
-class SingleObjectSchema(AutoSchema):
+# Swagger groups operations by app: the first segment of the path under /api/v1/ names the tag (the tags and
+# their one-line descriptions are SPECTACULAR_SETTINGS["TAGS"] in portal/settings.py).
+TAG_OF_SEGMENT = {"auth": "auth", "open-data": "open-data", "businesses": "centres", "centres": "centres",
+                  "fee-rates": "centres", "zones": "centres", "streets": "centres", "loyalty": "loyalty",
+                  "gardens": "gardens", "contests": "contests", "murals": "murals"}
+
+
+class PortalAutoSchema(AutoSchema):
+    """drf-standardized-errors' schema, with each operation tagged by its app."""
+
+    def get_tags(self) -> list[str]:
+        explicit = super().get_tags()
+        path = self.path.removeprefix("/").removeprefix("api/v1/")
+        segment = path.split("/", 1)[0].split(".", 1)[0]
+        tag = TAG_OF_SEGMENT.get(segment)
+        if tag is None or (explicit and explicit != [segment]):  # an explicit @extend_schema(tags=…) wins
+            return explicit
+        return [tag]
+
+
+class SingleObjectSchema(PortalAutoSchema):
     """For a ViewSet whose `list` answers one object (figures, a quote), not a list of them."""
 
     def _is_list_view(self, serializer=None) -> bool:

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Val
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from centres.models import Centre, FeeRate, Zone
 from core.dates import today
@@ -80,9 +81,11 @@ def garden_rates_per_zone(centre: Centre) -> Chart:
 def headline(centre: Centre) -> list[tuple]:
     waiting = _waiting(centre).aggregate(n=Count("pk"), oldest=Min("submitted_at"))
     oldest_days = (timezone.now() - waiting["oldest"]).days if waiting["oldest"] else None
-    return [
-        (_("applications waiting for review"), waiting["n"]),
-        (_("days the oldest application has waited"), "–" if oldest_days is None else oldest_days),
+    n = waiting["n"]
+    return [  # the label follows its number: "3 wnioski czekają na rozpatrzenie", "5 wniosków czeka…"
+        (ngettext("application waits for review", "applications wait for review", n), n),
+        (ngettext("day the oldest application has waited", "days the oldest application has waited",
+                  oldest_days or 0), "–" if oldest_days is None else oldest_days),
     ]
 
 

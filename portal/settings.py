@@ -264,7 +264,7 @@ REST_FRAMEWORK = {
         "verify": env.str("THROTTLE_VERIFY", default="60/min"),
         "vote": env.str("THROTTLE_VOTE", default="20/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_standardized_errors.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.PortalAutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -279,6 +279,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One tag per app, each with its line (core.openapi.PortalAutoSchema tags operations by path).
+    "TAGS": [
+        {"name": "auth", "description": "Log in for the API: exchange an e-mail and password for a token."},
+        {"name": "centres", "description": "City centres, their zones, fee rates and registered businesses."},
+        {"name": "loyalty", "description": "Moja Starówka: cards, partners' perks, verification at the till, figures."},
+        {"name": "gardens", "description": "Café-garden permits: seasons, rules, fees, applications, inspections."},
+        {"name": "contests", "description": "Contests: entries, jury scores, public voting rounds and results."},
+        {"name": "murals", "description": "Murals: the register, walls and design calls, artists, the walking trail."},
+        {"name": "open-data", "description": "Open data (CC BY 4.0): the map layers as GeoJSON and CSV, no log-in."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
