@@ -96,13 +96,6 @@ def _unique_business_slug(centre: Centre, name: str) -> str:
 
 
 @transaction.atomic
-def add_member(*, business: Business, user: User, role: str) -> BusinessMembership:
-    membership, _created = BusinessMembership.objects.update_or_create(business=business, user=user,
-                                                                       defaults={"role": role})
-    return membership
-
-
-@transaction.atomic
 def register_user(*, email: str, password: str, first_name: str = "", last_name: str = "",
                   language: str = "pl") -> User:
     """Sign-up of a resident or business person; the e-mail address is verified by a signed link."""
