@@ -1,10 +1,10 @@
 """API of centres, zones with their current rates, fee rates and businesses. Reads are public; writes are for
-office staff within their own centre."""
+office staff within their own centre. Views call the services directly: a service's refusal becomes a 400 with its
+code in core.api_errors, the one exception handler."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
@@ -18,7 +18,6 @@ from .serializers import (
     CentreSerializer,
     FeeRateSerializer,
     ZoneSerializer,
-    as_drf_error,
 )
 
 
@@ -62,19 +61,13 @@ class FeeRateViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def perform_create(self, serializer: FeeRateSerializer) -> None:
         _require_staff_of(self.request.user, serializer.validated_data["zone"].centre_id)
-        try:
-            serializer.instance = services.create_fee_rate(**serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.create_fee_rate(**serializer.validated_data)
 
     def perform_update(self, serializer: FeeRateSerializer) -> None:
         _require_staff_of(self.request.user, serializer.instance.zone.centre_id)
         if "zone" in serializer.validated_data:
             _require_staff_of(self.request.user, serializer.validated_data["zone"].centre_id)
-        try:
-            serializer.instance = services.update_fee_rate(rate=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.update_fee_rate(rate=serializer.instance, **serializer.validated_data)
 
 
 class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -90,8 +83,6 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         qs = selectors.business_list()
         staff_of = selectors.staff_centre_ids(self.request.user)
         if staff_of:
-            from django.db.models import Q
-
             return qs.filter(Q(is_active=True) | Q(centre_id__in=staff_of))
         return qs.filter(is_active=True)
 
@@ -99,10 +90,7 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         data = dict(serializer.validated_data)
         data.pop("is_active", None)
         _require_staff_of(self.request.user, data["centre"].pk)
-        try:
-            serializer.instance = services.create_business(**data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.create_business(**data)
 
     def perform_update(self, serializer: BusinessSerializer) -> None:
         business: Business = serializer.instance
@@ -110,10 +98,7 @@ class BusinessViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         for name, value in serializer.validated_data.items():
             setattr(business, name, value)
         _require_staff_of(self.request.user, business.centre_id)
-        try:
-            services.validate_business(business)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        services.validate_business(business)
         business.save()
 
 

@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-
-from core.api_errors import as_drf_error
 
 from .models import Business, Centre, FeeRate, Street, Zone
 from .validators import normalise_nip, validate_nip
@@ -72,8 +69,5 @@ class BusinessSerializer(serializers.ModelSerializer):
 
     def validate_nip(self, value: str) -> str:
         value = normalise_nip(value)
-        try:
-            validate_nip(value)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        validate_nip(value)  # a Django ValidationError here is the field's error, its code kept (DRF converts it)
         return value

@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from centres.selectors import is_staff_of
-from centres.serializers import as_drf_error
 from core.api import ReadOnlyOrStaff, router
+from core.api_errors import as_drf_error
 
 from . import selectors, services
 from .filters import ArtistFilter, MuralFilter, TrailFilter, WallFilter
