@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from centres.models import BusinessMembership, Centre
 from centres.selectors import staff_centre_ids, staff_centres
 from core.api import CursorPagination, router
+from core.cache import PublicCacheMixin
 from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
 
@@ -59,11 +60,12 @@ class SignedIn(permissions.IsAuthenticated):
     """Signed-in users only; object rules inside the services may still refuse with 403."""
 
 
-class PerkViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class PerkViewSet(PublicCacheMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Current perks of the partners (public). A partner's owner or manager adds and edits its perks and also
     sees its expired or inactive ones; office staff see their centres' perks."""
 
     serializer_class = PerkSerializer
+    public_cache_area = "perks"  # anonymous GETs answered from core.cache (invalidated on every change)
     filterset_class = PerkFilter
     search_fields = ["title_pl", "title_en", "description_pl", "description_en", "partner__business__name"]
     ordering_fields = ["title_pl", "valid_from"]
