@@ -20,7 +20,7 @@ from centres.selectors import today
 from centres.services import create_business
 
 from . import services, tokens
-from .models import Card, CardNumberCounter, Check, Partner, Perk, ProgrammeSettings
+from .models import Card, Check, Partner, Perk, ProgrammeSettings
 
 TILL_EMAIL = "kasa@demo.starowka.pl"
 DEMO_ACCOUNTS = [("till staff (Moja Starówka)", TILL_EMAIL)]
@@ -155,11 +155,9 @@ def _cardholders(centre: Centre) -> None:
              for n in range(first, first + missing)]
     User.objects.bulk_create(users, ignore_conflicts=True)
     users = list(User.objects.filter(email__in=[u.email for u in users]).exclude(loyalty_cards__centre=centre))
-    CardNumberCounter.objects.get_or_create(centre=centre)
-    counter = CardNumberCounter.objects.select_for_update().get(centre=centre)
     day = today()
     cards = []
-    for n, user in enumerate(users, start=1):
+    for user in users:
         applied = day - dt.timedelta(days=rnd.randint(1, 700))
         status = rnd.choices(["active", "pending", "suspended", "expired"], weights=[85, 8, 2, 5])[0]
         valid_from = applied + dt.timedelta(days=3) if status != "pending" else None
@@ -167,14 +165,12 @@ def _cardholders(centre: Centre) -> None:
         if status == "expired":
             valid_until = day - dt.timedelta(days=rnd.randint(1, 60))
             valid_from = valid_until.replace(year=valid_until.year - 2)
-        cards.append(Card(centre=centre, holder=user, number=tokens.number_for(counter.last_serial + n),
+        cards.append(Card(centre=centre, holder=user, number=services.allocate_number(centre=centre),
                           secret=tokens.new_secret(), status=status, first_name=user.first_name,
                           last_name=user.last_name, address=f"ul. {rnd.choice(STREETS)} {rnd.randint(1, 60)}",
                           postal_code="87-100", city="Toruń", email=user.email, terms_accepted_at=timezone.now(),
                           valid_from=valid_from, valid_until=valid_until,
                           activated_at=timezone.now() if valid_from else None))
-    counter.last_serial += len(cards)
-    counter.save(update_fields=["last_serial"])
     Card.objects.bulk_create(cards)
     # applications spread over the past two years, so "new cards per month" has a shape
     for card in Card.objects.filter(centre=centre, holder__in=users).only("pk", "valid_from"):

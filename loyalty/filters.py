@@ -1,17 +1,26 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from centres.models import Business
+from centres.models import Business, Zone
 
 from .models import Card, Check, Partner, Perk
 
+# The empty choice of a filter: "all" of them (Polish "wszystkie"), not Django's "---------".
+ANY = pgettext_lazy("filter: no choice", "all")
+
 
 class PerkFilter(django_filters.FilterSet):
-    centre = django_filters.CharFilter(field_name="partner__centre__slug")
-    category = django_filters.ChoiceFilter(field_name="partner__business__category",
-                                           choices=Business.Category.choices)
-    street = django_filters.CharFilter(field_name="partner__business__street__name", lookup_expr="iexact")
-    zone = django_filters.CharFilter(field_name="partner__business__zone__slug", label="zone (slug)")
-    partner = django_filters.NumberFilter(field_name="partner_id", min_value=1)
+    centre = django_filters.CharFilter(field_name="partner__centre__slug", label=_("Centre"))
+    category = django_filters.ChoiceFilter(field_name="partner__business__category", label=_("Category"),
+                                           choices=Business.Category.choices, empty_label=ANY)
+    street = django_filters.CharFilter(field_name="partner__business__street__name", lookup_expr="iexact",
+                                       label=_("Street"))
+    zone = django_filters.ModelChoiceFilter(field_name="partner__business__zone", to_field_name="slug",
+                                            queryset=Zone.objects.order_by("name"), label=_("Zone"), empty_label=ANY)
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=Perk.Kind.choices, label=_("Kind of perk"),
+                                       empty_label=ANY)
+    partner = django_filters.NumberFilter(field_name="partner_id", min_value=1, label=_("Partner"))
 
     class Meta:
         model = Perk
@@ -19,10 +28,12 @@ class PerkFilter(django_filters.FilterSet):
 
 
 class PartnerFilter(django_filters.FilterSet):
-    centre = django_filters.CharFilter(field_name="centre__slug")
-    category = django_filters.ChoiceFilter(field_name="business__category", choices=Business.Category.choices)
-    street = django_filters.CharFilter(field_name="business__street__name", lookup_expr="iexact")
-    zone = django_filters.CharFilter(field_name="business__zone__slug")
+    centre = django_filters.CharFilter(field_name="centre__slug", label=_("Centre"))
+    category = django_filters.ChoiceFilter(field_name="business__category", choices=Business.Category.choices,
+                                           label=_("Category"), empty_label=ANY)
+    street = django_filters.CharFilter(field_name="business__street__name", lookup_expr="iexact", label=_("Street"))
+    zone = django_filters.ModelChoiceFilter(field_name="business__zone", to_field_name="slug",
+                                            queryset=Zone.objects.order_by("name"), label=_("Zone"), empty_label=ANY)
 
     class Meta:
         model = Partner

@@ -60,6 +60,9 @@ def current_terms(centre: Centre) -> ProgrammeTerms | None:
 def published_keys() -> QuerySet[SigningKey]:
     """The keys a till may need: the current ones and those retired less than a token window ago."""
     since = timezone.now() - dt.timedelta(seconds=tokens.window_seconds() + tokens.step_seconds())
+    for centre_id in Centre.objects.filter(is_active=True).exclude(
+            loyalty_keys__retired_at__isnull=True).values_list("pk", flat=True):
+        tokens.create_signing_key(centre_id=centre_id)  # every centre publishes a key before its first token
     return (SigningKey.objects.filter(Q(retired_at__isnull=True) | Q(retired_at__gte=since))
             .select_related("centre").order_by("centre_id", "-created_at"))
 
