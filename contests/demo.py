@@ -12,16 +12,19 @@ import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from centres.demo import DEMO_ACCOUNTS as CENTRE_ACCOUNTS
 from centres.demo import DEMO_PASSWORD
 from centres.models import Centre, User
+from core.demo_images import garden_image
 
 from .models import (
     Contest,
     Criterion,
     Entry,
+    EntryImage,
     EntryStatusChange,
     JuryMember,
     Nomination,
@@ -34,6 +37,15 @@ from .models import (
 )
 
 DEMO_ACCOUNTS = [("juror (green-garden contest)", "jurorka@demo.starowka.pl")]
+# What each finalist wrote about its garden (one each, in the order of the gardens).
+DESCRIPTIONS = [
+    "Ogródek pełen zieleni: donice z lawendą, bluszcz na pergoli i wysokie tuje przy elewacji.",
+    "Drewniane skrzynie z ziołami do naszej kuchni – bazylia, tymianek i mięta – oraz pnące róże przy wejściu.",
+    "Trawy ozdobne i hortensje w donicach z wikliny; wieczorem oświetlają je małe latarenki.",
+    "Zielona ściana z paproci i bluszczu zasłania zaplecze, a przy stolikach stoją pelargonie w kolorach Torunia.",
+    "Niskie żywopłoty bukszpanowe wyznaczają ogródek, w środku kwitną lawenda i szałwia.",
+    "Pergola z winobluszczem daje cień w południe; donice z aksamitkami ustawiamy co roku w nowym wzorze.",
+]
 
 YEAR = 2026
 SLUG = "zielony-ogrodek-2026"
@@ -111,8 +123,10 @@ def seed(*, centre: Centre, stdout) -> None:
         entry = Entry.objects.create(
             contest=contest, garden=garden, submitted_by=voters[n], created_at=_at(6, 2 + n, 10),
             title=f"{garden.business.name} · {garden.address}",
-            description="Ogródek pełen zieleni: donice z lawendą, bluszcz na pergoli i wysokie tuje przy elewacji.",
+            description=DESCRIPTIONS[n % len(DESCRIPTIONS)],
             status=Entry.Status.FINALIST)
+        EntryImage.objects.create(entry=entry, position=0, alt_text=f"Ogródek {garden.business.name} od strony ulicy",
+                                  image=ContentFile(garden_image(entry.title), name=f"ogrodek-{n + 1}.png"))
         for step, (old, new) in enumerate((("submitted", "eligible"), ("eligible", "shortlisted"),
                                            ("shortlisted", "finalist"))):
             EntryStatusChange.objects.create(entry=entry, from_status=old, to_status=new, by=staff,

@@ -19,7 +19,7 @@ from centres.models import Business, BusinessMembership, Centre, User
 from centres.selectors import today
 
 from . import services
-from .models import AestheticRule, GardenApplication, GreenDiscountTier, Season
+from .models import AestheticRule, ApplicationHistory, GardenApplication, GreenDiscountTier, Season
 
 APPLICANT_EMAIL = "ogrodki@demo.starowka.pl"
 DEMO_ACCOUNTS = [("garden applicant (ten Old Town businesses)", APPLICANT_EMAIL)]
@@ -178,7 +178,26 @@ def seed(*, centre: Centre, stdout) -> None:
                                 note="Zgodnie z zasadami estetyki.")
             if status == "revoked":
                 _inspect_and_revoke(application, staff, rules)
+    _spread_over_past_weeks(season)
     stdout.write(f"Gardens: seasons 2026–2027, {len(RULES)} rules, {made} applications in {season}")
+
+
+def _spread_over_past_weeks(season: Season) -> None:
+    """Date the applications over the past six weeks, each step of their history a day or two after the last, so
+    that lists and the dashboard ("the oldest application has waited N days") look like a real office's."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n, application in enumerate(GardenApplication.objects.filter(season=season).order_by("pk")):
+        created = now - dt.timedelta(days=42 - 2 * n, hours=3 * (n % 4))
+        changes = list(ApplicationHistory.objects.filter(application=application).order_by("pk"))
+        moments = [min(created + dt.timedelta(days=step, hours=2 * step), now - dt.timedelta(hours=1))
+                   for step in range(len(changes))]
+        for change, moment in zip(changes, moments, strict=True):
+            ApplicationHistory.objects.filter(pk=change.pk).update(created_at=moment)
+        submitted = next((m for c, m in zip(changes, moments, strict=True) if c.to_status == "submitted"), None)
+        GardenApplication.objects.filter(pk=application.pk).update(
+            created_at=created, **({"submitted_at": submitted} if application.submitted_at else {}))
 
 
 def _inspect_and_revoke(application: GardenApplication, staff: User, rules: list[AestheticRule]) -> None:

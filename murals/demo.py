@@ -9,21 +9,19 @@
 - A second wall (ul. Wielkie Garbary 11) whose design contest takes designs until 31 January 2027, so that the
   design form can be tried with the demo artist's account.
 
-Pictures are simple coloured placeholders drawn with Pillow, not photos of real murals. Idempotent: what exists
-is found by its slug and left alone.
+Pictures are illustrations drawn with Pillow (core.demo_images), one of its own per mural, not photos of real
+murals. Idempotent: what exists is found by its slug and left alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import itertools
 import zoneinfo
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from centres.demo import DEMO_ACCOUNTS as CENTRE_ACCOUNTS
 from centres.demo import DEMO_PASSWORD
@@ -38,6 +36,7 @@ from contests.models import (
     Phase,
     Score,
 )
+from core.demo_images import MURAL_STYLES, mural_image
 
 from . import services
 from .models import Artist, Mural, MuralPhoto, MuralStatusChange, Wall
@@ -92,19 +91,10 @@ def _at(year: int, month: int, day: int, hour: int = 12) -> dt.datetime:
 
 
 def placeholder(title: str, colours: tuple[str, str], *, size: tuple[int, int] = (800, 560)) -> bytes:
-    """A simple coloured placeholder picture (stripes, a sun and the title), as a PNG."""
-    background, accent = colours
-    image = Image.new("RGB", size, background)
-    draw = ImageDraw.Draw(image)
-    width, height = size
-    for n in range(0, width, 80):
-        draw.rectangle([n, height * 2 // 3, n + 40, height], fill=accent)
-    draw.ellipse([width - 220, 40, width - 80, 180], fill=accent)
-    draw.rectangle([30, 30, min(width - 260, 30 + 9 * len(title)), 70], fill="#ffffff")
-    draw.text((40, 42), title, fill="#000000")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+    """A picture of its own for each mural (core.demo_images): the murals of MURALS each get another composition."""
+    titles = [m[0] for m in MURALS]
+    style = MURAL_STYLES[titles.index(title) % len(MURAL_STYLES)] if title in titles else None
+    return mural_image(title, colours, size=size, style=style)
 
 
 def _user(email: str, first: str, last: str, *, password: bool = False) -> User:

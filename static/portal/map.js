@@ -110,9 +110,6 @@
     });
   }
 
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
   if (window.L) {
     document.querySelectorAll("[data-map]").forEach(init);
   }
