@@ -188,13 +188,14 @@ def _spread_over_past_weeks(season: Season) -> None:
     from django.utils import timezone
 
     now = timezone.now()
+    moment_field = "created_at" if any(f.name == "created_at" for f in ApplicationHistory._meta.fields) else "at"
     for n, application in enumerate(GardenApplication.objects.filter(season=season).order_by("pk")):
         created = now - dt.timedelta(days=42 - 2 * n, hours=3 * (n % 4))
         changes = list(ApplicationHistory.objects.filter(application=application).order_by("pk"))
         moments = [min(created + dt.timedelta(days=step, hours=2 * step), now - dt.timedelta(hours=1))
                    for step in range(len(changes))]
         for change, moment in zip(changes, moments, strict=True):
-            ApplicationHistory.objects.filter(pk=change.pk).update(created_at=moment)
+            ApplicationHistory.objects.filter(pk=change.pk).update(**{moment_field: moment})
         submitted = next((m for c, m in zip(changes, moments, strict=True) if c.to_status == "submitted"), None)
         GardenApplication.objects.filter(pk=application.pk).update(
             created_at=created, **({"submitted_at": submitted} if application.submitted_at else {}))
