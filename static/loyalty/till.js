@@ -123,7 +123,6 @@
   /* --- Showing an outcome ---------------------------------------------------------------------------------- */
   function show(o) {
     result.className = "ms-result " + o.outcome;
-    var html = [];
     result.replaceChildren();
     function p(cls, text) { var e = document.createElement("p"); e.className = cls; e.textContent = text; result.appendChild(e); return e; }
     p("ms-verdict", T[o.outcome]);
@@ -157,8 +156,6 @@
     var empty = shift.querySelector(".empty");
     if (empty) empty.remove();
     shift.prepend(li);
-    html = null;
-    return html;
   }
 
   function reset() {
