@@ -3,8 +3,6 @@ the voter's own votes (staff void them) and the juror's own scores. Registered o
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,7 +13,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from centres.serializers import as_drf_error
 from core.api import CursorPagination, router
 
 from . import selectors, services
@@ -34,20 +31,23 @@ from .serializers import (
 )
 
 
-def _call(fn, **kwargs):
-    """Run a service; its refusals become API errors (400 with field messages, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
+def _round_payload(block: selectors.RoundBlock) -> dict:
+    return {"round": block.round.pk, "number": block.round.number, "name": block.round.label,
+            "total_votes": block.total, "eligible_voters": block.eligible_voters, "web_valid": block.web_valid,
+            "web_void": block.web_void, "paper_valid": block.paper_valid, "paper_void": block.paper_void,
+            "rows": [{"rank": r.rank, "entry_id": r.entry_id, "title": r.title, "online_votes": r.web_votes,
+                      "paper_votes": r.paper_votes, "voided": r.voided, "total_votes": r.total_votes,
+                      "percent": r.percent} for r in block.rows if r.rank is not None]}
 
 
-def _round_payload(voting_round: VotingRound) -> dict:
-    rows = selectors.round_result_rows(voting_round=voting_round)
-    return {"round": voting_round.pk, "number": voting_round.number, "name": voting_round.label,
-            "total_votes": rows[0]["round_total"] if rows else 0, "rows": rows}
+def _results_for(contest, user, version: int | None = None) -> selectors.ContestResults:
+    """The published snapshot; staff of the centre see the live figures before publication."""
+    published = selectors.published_results(contest=contest, version=version)
+    if published is not None:
+        return published
+    if version is None and selectors.results_visible(contest=contest, user=user):
+        return selectors.compute_results(contest=contest)
+    raise Http404
 
 
 class ContestViewSet(viewsets.ReadOnlyModelViewSet):
@@ -64,12 +64,18 @@ class ContestViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses={200: ContestResultsSerializer, 404: OpenApiResponse(description="Not published.")})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def results(self, request: Request, pk: str | None = None) -> Response:
+        """The published results (the snapshot recorded at publication; after a correction the latest version,
+        with `version` and `corrected_at`); before publication only staff of the centre see the live figures."""
         contest = self.get_object()
-        if not selectors.results_visible(contest=contest, user=request.user):
-            raise Http404
-        data = {"published": contest.results_published_at is not None, "tie_rule": contest.tie_rule,
-                "rounds": [_round_payload(r) for r in contest.rounds.all()],
-                "ranking": selectors.final_ranking(contest=contest)}
+        results = _results_for(contest, request.user)
+        publication = results.publication
+        data = {"published": publication is not None, "version": publication.version if publication else None,
+                "published_at": publication.published_at if publication else None,
+                "corrected_at": publication.published_at if results.corrected else None,
+                "correction_reason": publication.reason if results.corrected else "",
+                "counting_rule": results.counting_rule, "tie_rule": results.tie_rule,
+                "scoring_rule": results.scoring_rule,
+                "rounds": [_round_payload(block) for block in results.rounds], "ranking": results.ranking}
         return Response(ContestResultsSerializer(data).data)
 
 
@@ -87,8 +93,8 @@ class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer: EntrySerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.submit_entry, contest=data["contest"], by=self.request.user, title=data.get("title", ""),
+        serializer.instance = services.submit_entry(
+            contest=data["contest"], by=self.request.user, title=data.get("title", ""),
             description=data.get("description", ""), images=[], garden=data.get("garden"),
             relation=data.get("relation", "resident"), reason=data.get("reason", ""))
         serializer.instance = selectors.entry_list().get(pk=serializer.instance.pk)
@@ -102,29 +108,43 @@ class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         entry = self.get_object()
         body = EntryStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.set_entry_status, entry=entry, to=body.validated_data["to"], by=request.user,
-              reason=body.validated_data.get("reason", ""))
+        services.set_entry_status(entry=entry, to=body.validated_data["to"], by=request.user,
+                                  reason=body.validated_data.get("reason", ""))
         return Response(EntrySerializer(selectors.entry_list().get(pk=entry.pk), context={"request": request}).data)
 
 
-class VotingRoundViewSet(viewsets.ReadOnlyModelViewSet):
-    """Public voting rounds with their dates, who may vote and their entries."""
+class VotingRoundViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Public voting rounds with their dates, who may vote and their entries. Staff of the centre change a round
+    (PATCH) through the service: once it has a vote its start, eligibility and number are fixed and its end may
+    only be extended before it passes (400 `round_frozen`)."""
 
     serializer_class = VotingRoundSerializer
     filterset_class = RoundFilter
     ordering_fields = ["starts_at", "number"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
         return (VotingRound.objects.select_related("contest").prefetch_related("entries")
                 .order_by("contest_id", "number"))
 
+    def get_permissions(self):
+        if self.action in ("update", "partial_update"):
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def perform_update(self, serializer: VotingRoundSerializer) -> None:
+        serializer.instance = services.update_round(voting_round=serializer.instance, by=self.request.user,
+                                                    **serializer.validated_data)
+
     @extend_schema(responses={200: RoundResultsSerializer, 404: OpenApiResponse(description="Not published.")})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def results(self, request: Request, pk: str | None = None) -> Response:
         voting_round = self.get_object()
-        if not selectors.results_visible(contest=voting_round.contest, user=request.user):
+        results = _results_for(voting_round.contest, request.user)
+        block = next((b for b in results.rounds if b.round.pk == voting_round.pk), None)
+        if block is None:
             raise Http404
-        return Response(RoundResultsSerializer(_round_payload(voting_round)).data)
+        return Response(RoundResultsSerializer(_round_payload(block)).data)
 
 
 class VoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -146,8 +166,8 @@ class VoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer: VoteSerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = _call(services.cast_vote, voting_round=data["round"], entry=data["entry"],
-                                    voter=self.request.user)
+        serializer.instance = services.cast_vote(voting_round=data["round"], entry=data["entry"],
+                                                 voter=self.request.user)
 
     @extend_schema(request=VoidSerializer, responses={200: VoteSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -156,7 +176,7 @@ class VoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         vote: Vote = self.get_object()
         body = VoidSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        vote = _call(services.void_vote, vote=vote, by=request.user, reason=body.validated_data["reason"])
+        vote = services.void_vote(vote=vote, by=request.user, reason=body.validated_data["reason"])
         return Response(VoteSerializer(vote).data)
 
 
@@ -179,8 +199,8 @@ class ScoreViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                                                    user=self.request.user).first()
         if seat is None:
             raise PermissionDenied("You are not on this contest's jury.")
-        serializer.instance = _call(services.score_entry, juror=seat, entry=entry, criterion=data["criterion"],
-                                    value=data["value"], comment=data.get("comment", ""))
+        serializer.instance = services.score_entry(juror=seat, entry=entry, criterion=data["criterion"],
+                                                   value=data["value"], comment=data.get("comment", ""))
 
 
 router.register("contests/contests", ContestViewSet, basename="contest")

@@ -129,8 +129,9 @@ def seed(*, centre: Centre, stdout) -> None:
                                   image=ContentFile(garden_image(entry.title), name=f"ogrodek-{n + 1}.png"))
         for step, (old, new) in enumerate((("submitted", "eligible"), ("eligible", "shortlisted"),
                                            ("shortlisted", "finalist"))):
-            EntryStatusChange.objects.create(entry=entry, from_status=old, to_status=new, by=staff,
-                                             at=_at(9, 5 + step * 10), note="Decyzja komisji")
+            change = EntryStatusChange.objects.create(entry=entry, from_status=old, to_status=new, by=staff,
+                                                      note="Decyzja komisji")
+            EntryStatusChange.objects.filter(pk=change.pk).update(created_at=_at(9, 5 + step * 10))
         relations = [Nomination.Relation.OWNER, Nomination.Relation.RESIDENT, Nomination.Relation.VISITOR]
         for k in range(1 + n % 3):
             Nomination.objects.create(entry=entry, user=voters[n + k * 7], relation=relations[k],
@@ -155,15 +156,34 @@ def seed(*, centre: Centre, stdout) -> None:
 
     _votes(first, entries, voters, offset=0, cast_on=_at(10, 25, 12))
     _votes(final, entries[:8], voters, offset=1, cast_on=_at(11, 20, 12))
+    _ballots_and_audit(first, final, entries, staff)
+    stdout.write(f"contests: green-garden contest 2026 with {len(entries)} gardens, final round open until 18 Dec")
+
+
+def _ballots_and_audit(first: VotingRound, final: VotingRound, entries: list[Entry], staff: User) -> None:
+    """Through the services, as the office does it: a void with its reason, paper ballots in protocol batches
+    (one mistyped and reversed, then entered right), the first round's protocol reconciled; all in the history."""
+    from . import services
+
     void = Vote.objects.filter(round=first).order_by("pk").first()
-    void.voided_at, void.voided_by, void.void_reason = _at(11, 2, 9), staff, "Konto założone tylko do głosowania"
-    void.save()
-    for round_, its_entries, on in ((first, entries, _at(11, 11, 10)), (final, entries[:8], _at(11, 22, 10))):
+    services.void_vote(vote=void, by=staff, reason="Konto założone tylko do głosowania")
+    Vote.objects.filter(pk=void.pk).update(voided_at=_at(11, 2, 9))
+    for round_, its_entries in ((first, entries), (final, entries[:8])):
         for n, entry in enumerate(its_entries):
             for p, place in enumerate(INFO_POINTS):
-                PaperBallotBatch.objects.create(round=round_, entry=entry, place=place, count=1 + (n * 7 + p * 5) % 6,
-                                                entered_by=staff, entered_at=on, note="Urna opróżniona i przeliczona")
-    stdout.write(f"contests: green-garden contest 2026 with {len(entries)} gardens, final round open until 18 Dec")
+                services.add_paper_ballots(
+                    voting_round=round_, entry=entry, place=place, count=1 + (n * 7 + p * 5) % 6, by=staff,
+                    protocol_number=f"R{round_.number}/{'CIT' if p == 0 else 'DA'}/{n + 1}",
+                    counted_by="Anna Liczyńska i Piotr Urnowy", note="Urna opróżniona i przeliczona")
+    # A batch typed with one digit too many, reversed with the reason, then entered with the protocol's figure.
+    wrong = services.add_paper_ballots(voting_round=first, entry=entries[0], place=INFO_POINTS[0], count=40,
+                                       by=staff, protocol_number="R1/CIT/dopisek", counted_by="Anna Liczyńska")
+    services.reverse_paper_batch(batch=wrong, by=staff, reason="Pomyłka przy wpisywaniu: w protokole jest 4, nie 40")
+    services.add_paper_ballots(voting_round=first, entry=entries[0], place=INFO_POINTS[0], count=4, by=staff,
+                               protocol_number="R1/CIT/dopisek", counted_by="Anna Liczyńska")
+    valid = sum(PaperBallotBatch.objects.filter(round=first).values_list("count", flat=True))
+    services.record_protocol(voting_round=first, by=staff, issued=valid + 20, returned=valid + 3, valid=valid,
+                             void=3, note="Protokół komisji skrutacyjnej, podpisany 11 listopada")
 
 
 def _voters() -> list[User]:
@@ -185,7 +205,8 @@ def _votes(voting_round: VotingRound, entries: list[Entry], voters: list[User], 
     """Votes leaning to the first entries, so that the bars differ."""
     weights = [len(entries) - i for i in range(len(entries))]
     pool = [e for e, w in zip(entries, weights, strict=True) for _ in range(w)]
+    round_entries = {re.entry_id: re for re in RoundEntry.objects.filter(round=voting_round)}
     Vote.objects.bulk_create(
-        Vote(round=voting_round, entry=pool[(n * 5 + offset) % len(pool)], voter=voter,
+        Vote(round=voting_round, entry=entry, round_entry=round_entries[entry.pk], voter=voter,
              created_at=cast_on + dt.timedelta(minutes=7 * n))
-        for n, voter in enumerate(voters))
+        for n, voter in enumerate(voters) for entry in [pool[(n * 5 + offset) % len(pool)]])

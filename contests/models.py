@@ -19,12 +19,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.i18n import bilingual
+from core.models import StatusChange
 
-TIE_RULE = _(
-    "Ties are broken by the commission's weighted mean score, then by the number of public votes in the final "
-    "round, then by the earlier submission."
+# The tie rule of each ranking method, as the results page states it.
+TIE_RULES = {
+    "public": _("Ties in the final ranking are broken by the commission's weighted mean score, then by the "
+                "earlier submission; within a round, entries with the same number of votes share a place."),
+    "commission": _("Entries with the same score are ranked by the earlier submission."),
+    "weighted": _("Ties are broken by the commission's weighted mean score, then by the number of public votes "
+                  "in the final round, then by the earlier submission."),
+}
+TIE_RULE = TIE_RULES["weighted"]
+# The one completeness rule of the commission's scores (shown on the results page).
+SCORING_RULE = _(
+    "Every member of the commission without a conflict of interest scores every entry on every criterion before "
+    "the results are published; an entry's score is the weighted mean of those scores on a scale of 0 to 100."
 )
-
 
 
 class Contest(models.Model):
@@ -63,6 +73,11 @@ class Contest(models.Model):
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     results_published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                              blank=True, related_name="+", verbose_name=_("results published by"))
+    correction_opened_at = models.DateTimeField(
+        _("correction opened at"), null=True, blank=True,
+        help_text=_("While a correction is open, votes may be voided and ballots entered; the public page keeps "
+                    "showing the published figures until the results are republished."))
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -93,11 +108,42 @@ class Contest(models.Model):
 
     @property
     def tie_rule(self) -> str:
-        return str(TIE_RULE)
+        return str(TIE_RULES.get(self.ranking_method, TIE_RULE))
+
+    @property
+    def uses_public_vote(self) -> bool:
+        return self.ranking_method in (self.RankingMethod.PUBLIC, self.RankingMethod.WEIGHTED)
+
+    @property
+    def uses_commission(self) -> bool:
+        return self.ranking_method in (self.RankingMethod.COMMISSION, self.RankingMethod.WEIGHTED)
+
+    @property
+    def counting_rule(self) -> str:
+        """How the final ranking is counted, in one whole sentence that fits the contest's method."""
+        if self.ranking_method == self.RankingMethod.COMMISSION:
+            return str(_("The commission alone decides: entries are ranked by the commission's weighted mean "
+                         "score."))
+        if self.ranking_method == self.RankingMethod.WEIGHTED:
+            return str(_("The final score is %(public)s%% the public vote (online and paper ballots in the final "
+                         "round, scaled so that the most votes give 100 points) and %(commission)s%% the "
+                         "commission's weighted mean score.")
+                       % {"public": self.public_weight, "commission": 100 - self.public_weight})
+        return str(_("The public vote alone decides: entries are ranked by their valid votes, online and on "
+                     "paper, in the final round."))
+
+    @property
+    def scoring_rule(self) -> str:
+        return str(SCORING_RULE)
 
     @property
     def results_published(self) -> bool:
         return self.results_published_at is not None
+
+    @property
+    def results_frozen(self) -> bool:
+        """Published and no correction open: no vote may be voided, no ballot entered."""
+        return self.results_published_at is not None and self.correction_opened_at is None
 
     def phase(self, kind: str) -> Phase | None:
         """The contest's phase of a kind (uses prefetched phases when there are some)."""
@@ -235,21 +281,17 @@ class EntryImage(models.Model):
         return self.alt_text
 
 
-class EntryStatusChange(models.Model):
-    """History of an entry's status: who moved it, when, and why."""
+class EntryStatusChange(StatusChange):
+    """History of an entry's status (core.workflow): who moved it, when, and why."""
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="history", verbose_name=_("entry"))
-    from_status = models.CharField(_("from"), max_length=12, choices=Entry.Status.choices)
-    to_status = models.CharField(_("to"), max_length=12, choices=Entry.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    from_status = models.CharField(_("from"), max_length=30, choices=Entry.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=Entry.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("entry status change")
         verbose_name_plural = _("entry status changes")
-        ordering = ["entry", "at", "pk"]
+        ordering = ["entry", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.from_status} → {self.to_status}"
@@ -348,6 +390,10 @@ class Score(models.Model):
                                 validators=[MinValueValidator(Decimal("0"))])
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("scored at"), default=timezone.now)
+    excluded_reason = models.TextField(
+        _("excluded because"), blank=True,
+        help_text=_("Set when the office records a conflict of interest after the score was given: the score stays "
+                    "on record but no longer counts."))
 
     class Meta:
         verbose_name = _("score")
@@ -372,6 +418,9 @@ class ConflictOfInterest(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("entry"))
     declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
     reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by the office"),
+                                    help_text=_("Empty when the juror declared the conflict."))
 
     class Meta:
         verbose_name = _("conflict of interest")
@@ -402,6 +451,10 @@ class VotingRound(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
     eligibility = models.CharField(_("who may vote"), max_length=20, choices=Eligibility.choices,
                                    default=Eligibility.VERIFIED_EMAIL)
+    eligible_voters = models.PositiveIntegerField(
+        _("eligible voters"), null=True, blank=True,
+        help_text=_("How many people may vote in the round, where known (e.g. active cardholders); shown with the "
+                    "results."))
     entries = models.ManyToManyField(Entry, through="RoundEntry", related_name="rounds", verbose_name=_("entries"))
 
     class Meta:
@@ -428,9 +481,17 @@ class VotingRound(models.Model):
 
 
 class RoundEntry(models.Model):
+    """An entry put to the vote in a round. Votes refer to it (the database keeps the vote's round and entry equal
+    to the round entry's). Withdrawn (the entry became ineligible, its permit was revoked), it takes no more votes
+    and leaves the ranking; the votes it had stay recorded."""
+
     round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="round_entries",
                               verbose_name=_("round"))
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="round_entries", verbose_name=_("entry"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("withdrawn by"))
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     class Meta:
         verbose_name = _("entry in a round")
@@ -439,10 +500,19 @@ class RoundEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "entry"], name="round_entry_once",
                                     violation_error_message=_("The entry is already in this round.")),
+            # The target of the votes' composite foreign key (id, round, entry) on PostgreSQL.
+            models.UniqueConstraint(fields=["id", "round", "entry"], name="round_entry_vote_target"),
+            models.CheckConstraint(condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                                   name="round_entry_withdrawn_has_reason",
+                                   violation_error_message=_("A withdrawal needs a reason.")),
         ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.entry}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class Vote(models.Model):
@@ -455,6 +525,8 @@ class Vote(models.Model):
 
     round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, related_name="votes", verbose_name=_("round"))
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="votes", verbose_name=_("entry"))
+    round_entry = models.ForeignKey(RoundEntry, on_delete=models.PROTECT, related_name="votes",
+                                    verbose_name=_("entry in the round"))
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="contest_votes", verbose_name=_("voter"))
     created_at = models.DateTimeField(_("cast at"), default=timezone.now)
@@ -485,27 +557,173 @@ class Vote(models.Model):
 
 
 class PaperBallotBatch(models.Model):
-    """Paper ballots counted at an information point: a count per entry and place, entered by staff."""
+    """Paper ballots for one entry from one ballot box or information point, as the ballot protocol counts them.
+
+    The protocol's batch number is unique in the round, so a batch cannot be entered twice. Nothing is deleted:
+    a mistaken batch is corrected by a reversing batch (the same number, the count negated, a reason), after
+    which the right figures may be entered under that number.
+    """
 
     round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, related_name="paper_batches",
                               verbose_name=_("round"))
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="paper_batches",
                               verbose_name=_("entry"))
-    place = models.CharField(_("place"), max_length=150, help_text=_("e.g. the information point at Rynek Staromiejski 25."))
-    count = models.PositiveIntegerField(_("ballots"), validators=[MinValueValidator(1)])
+    protocol_number = models.CharField(_("protocol batch number"), max_length=40,
+                                       help_text=_("The batch's number in the ballot protocol, e.g. “CIT/3”."))
+    place = models.CharField(_("ballot box or information point"), max_length=150,
+                             help_text=_("e.g. the information point at Rynek Staromiejski 25."))
+    count = models.IntegerField(_("ballots"), help_text=_("Negative only in a reversing batch."))
+    counted_by = models.CharField(_("counted by"), max_length=150, help_text=_("Who counted the ballots."))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+", verbose_name=_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="reversal", verbose_name=_("reverses batch"))
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("paper ballot batch")
         verbose_name_plural = _("paper ballot batches")
-        ordering = ["round", "-entered_at"]
+        ordering = ["round", "-entered_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(count__gte=1), name="paper_batch_count_positive",
-                                   violation_error_message=_("A batch counts at least one ballot.")),
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True, count__gte=1)
+                           | (Q(reverses__isnull=False, count__lte=-1) & ~Q(note=""))),
+                name="paper_batch_count_sign",
+                violation_error_message=_("A batch counts at least one ballot; a reversing batch needs a reason.")),
+            models.UniqueConstraint(fields=["round", "protocol_number"],
+                                    condition=Q(reverses__isnull=True, reversed_at__isnull=True),
+                                    name="paper_batch_number_once_per_round",
+                                    violation_error_message=_("This protocol batch number is already entered in "
+                                                              "the round.")),
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} · {self.entry} · {self.place}: {self.count}"
+        return f"{self.round} · {self.protocol_number} · {self.entry}: {self.count}"
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class BallotProtocol(models.Model):
+    """The paper-ballot protocol of a round: ballots issued, returned, valid and void. The results cannot be
+    published while it disagrees with itself or with the batches entered."""
+
+    round = models.OneToOneField(VotingRound, on_delete=models.PROTECT, related_name="protocol",
+                                 verbose_name=_("round"))
+    issued = models.PositiveIntegerField(_("ballots issued"))
+    returned = models.PositiveIntegerField(_("ballots returned"))
+    valid = models.PositiveIntegerField(_("valid ballots"))
+    void = models.PositiveIntegerField(_("void ballots"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("ballot protocol")
+        verbose_name_plural = _("ballot protocols")
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.valid}/{self.returned}/{self.issued}"
+
+
+# --- Published results ---------------------------------------------------------------------------------
+
+class ResultPublication(models.Model):
+    """One published version of a contest's results: the figures as they were, never changed afterwards.
+    A correction is a new version with its reason; the earlier versions stay readable."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="publications",
+                                verbose_name=_("contest"))
+    version = models.PositiveSmallIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("published by"))
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    ranking_method = models.CharField(_("ranking method"), max_length=20, choices=Contest.RankingMethod.choices)
+    counting_rule = models.TextField(_("counting rule"))
+    tie_rule = models.TextField(_("tie rule"))
+    scoring_rule = models.TextField(_("scoring rule"), blank=True)
+    totals = models.JSONField(_("totals per round"), default=list)
+
+    class Meta:
+        verbose_name = _("results publication")
+        verbose_name_plural = _("results publications")
+        ordering = ["contest", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "version"], name="publication_version_once"),
+            models.CheckConstraint(condition=Q(version=1) | ~Q(reason=""), name="republication_has_reason",
+                                   violation_error_message=_("A correction needs a reason.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contest} · v{self.version}"
+
+
+class ResultFigure(models.Model):
+    """One entry's figures in a publication: per round (round set) or in the final ranking (round empty)."""
+
+    publication = models.ForeignKey(ResultPublication, on_delete=models.PROTECT, related_name="figures",
+                                    verbose_name=_("publication"))
+    round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("round"))
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+", verbose_name=_("entry"))
+    title = models.CharField(_("title"), max_length=200)
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True, help_text=_("Empty: out of the ranking."))
+    web_votes = models.PositiveIntegerField(_("web votes"), default=0)
+    paper_votes = models.IntegerField(_("paper votes"), default=0)
+    voided = models.PositiveIntegerField(_("voided votes"), default=0)
+    total_votes = models.IntegerField(_("total"), default=0)
+    percent = models.DecimalField(_("percent"), max_digits=6, decimal_places=2, default=Decimal("0"))
+    jury_score = models.DecimalField(_("commission score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    public_points = models.DecimalField(_("public points"), max_digits=6, decimal_places=2, null=True, blank=True)
+    final_score = models.DecimalField(_("final score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    out_reason = models.TextField(_("why out of the ranking"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("result figure")
+        verbose_name_plural = _("result figures")
+        ordering = ["publication", "round", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.publication} · {self.title}"
+
+
+# --- Audit ---------------------------------------------------------------------------------------------
+
+class ContestEvent(models.Model):
+    """The contest's audit trail: every void, ballot batch, protocol, withdrawal, conflict, correction and
+    publication, with who, when and why. Written by the services only, never edited."""
+
+    class Kind(models.TextChoices):
+        VOTE_VOIDED = "vote_voided", _("vote voided")
+        BALLOTS_ENTERED = "ballots_entered", _("paper ballots entered")
+        BALLOTS_REVERSED = "ballots_reversed", _("paper ballot batch reversed")
+        PROTOCOL_RECORDED = "protocol_recorded", _("ballot protocol recorded")
+        ENTRY_WITHDRAWN = "entry_withdrawn", _("entry withdrawn from a round")
+        CONFLICT_RECORDED = "conflict_recorded", _("conflict of interest recorded")
+        ROUND_CHANGED = "round_changed", _("round changed")
+        CORRECTION_OPENED = "correction_opened", _("correction opened")
+        RESULTS_PUBLISHED = "results_published", _("results published")
+
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="events", verbose_name=_("contest"))
+    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
+    round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("round"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    note = models.TextField(_("why"), blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("contest event")
+        verbose_name_plural = _("contest history")
+        ordering = ["contest", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contest} · {self.get_kind_display()}"

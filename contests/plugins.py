@@ -23,6 +23,10 @@ class ContestPlugin:
     def eligibility_problems(self, entry: Entry) -> list[str]:
         return []
 
+    def ranking_problems(self, entry: Entry) -> list[str]:
+        """What takes an accepted entry out of the vote and the ranking now (checked at each vote and count)."""
+        return []
+
 
 class GreenGardenPlugin(ContestPlugin):
     """A garden enters with its permit for the contest's season and needs all three kinds of live greenery."""
@@ -51,6 +55,15 @@ class GreenGardenPlugin(ContestPlugin):
         if missing:
             problems.append(_("The garden lacks confirmed greenery: %(kinds)s.") % {"kinds": ", ".join(map(str, missing))})
         return problems
+
+    def ranking_problems(self, entry: Entry) -> list[str]:
+        """A garden whose permit was revoked (or otherwise ended) leaves the vote and the ranking."""
+        from gardens.models import GardenApplication
+
+        garden = entry.garden
+        if garden is not None and garden.status != GardenApplication.Status.APPROVED:
+            return [_("The garden's permit is no longer valid.")]
+        return []
 
 
 _PLUGINS: dict[str, ContestPlugin] = {

@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from .models import Contest, Criterion, Entry, EntryImage, Nomination, Phase, Score, Vote, VotingRound
 
-# Services refuse with the code "invalid" on these fields (e.g. "already voted", "not in this round"): naming the
-# code here documents it in the OpenAPI error schema (drf-standardized-errors lists each field's codes).
+# Services refuse with stable codes (core.errors.Code) on these fields (e.g. "entry_not_eligible"); naming one
+# here documents that the service may refuse the value (drf-standardized-errors lists each field's codes).
 SERVICE_ERROR = {"invalid": "The service refused this value."}
 
 
@@ -74,13 +74,23 @@ class EntryStatusSerializer(serializers.Serializer):
 class VotingRoundSerializer(serializers.ModelSerializer):
     entries = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     is_open = serializers.SerializerMethodField()
+    has_votes = serializers.SerializerMethodField()
 
     class Meta:
         model = VotingRound
-        fields = ["id", "contest", "number", "name", "starts_at", "ends_at", "eligibility", "is_open", "entries"]
+        fields = ["id", "contest", "number", "name", "starts_at", "ends_at", "eligibility", "eligible_voters",
+                  "is_open", "has_votes", "entries"]
+        read_only_fields = ["contest"]
+        validators: list = []  # the service decides (dates, frozen rules)
 
     def get_is_open(self, voting_round: VotingRound) -> bool:
         return voting_round.is_open()
+
+    def get_has_votes(self, voting_round: VotingRound) -> bool:
+        """With a vote, the round's rules are frozen."""
+        from .services import round_has_votes
+
+        return round_has_votes(voting_round)
 
 
 class ResultRowSerializer(serializers.Serializer):
@@ -89,6 +99,7 @@ class ResultRowSerializer(serializers.Serializer):
     title = serializers.CharField()
     online_votes = serializers.IntegerField()
     paper_votes = serializers.IntegerField()
+    voided = serializers.IntegerField()
     total_votes = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
 
@@ -98,13 +109,18 @@ class RoundResultsSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     name = serializers.CharField()
     total_votes = serializers.IntegerField()
+    eligible_voters = serializers.IntegerField(allow_null=True)
+    web_valid = serializers.IntegerField()
+    web_void = serializers.IntegerField()
+    paper_valid = serializers.IntegerField()
+    paper_void = serializers.IntegerField()
     rows = ResultRowSerializer(many=True)
 
 
 class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     entry_id = serializers.IntegerField(source="entry.pk")
-    title = serializers.CharField(source="entry.title")
+    title = serializers.CharField()
     public_votes = serializers.IntegerField()
     public_points = serializers.DecimalField(max_digits=6, decimal_places=2)
     commission_score = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -113,7 +129,13 @@ class RankingRowSerializer(serializers.Serializer):
 
 class ContestResultsSerializer(serializers.Serializer):
     published = serializers.BooleanField()
+    version = serializers.IntegerField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    corrected_at = serializers.DateTimeField(allow_null=True)
+    correction_reason = serializers.CharField(allow_blank=True)
+    counting_rule = serializers.CharField()
     tie_rule = serializers.CharField()
+    scoring_rule = serializers.CharField(allow_blank=True)
     rounds = RoundResultsSerializer(many=True)
     ranking = RankingRowSerializer(many=True)
 

@@ -1,10 +1,28 @@
-"""Writes of the contest engine. Each is atomic, checks who acts and when, and refuses with field messages."""
+"""Writes of the contest engine. Each is atomic, checks who acts and when, and refuses with field messages and
+a stable code (core.errors.Code).
+
+The rules a city can stand behind when it publishes a result live here (and, where a database can hold them, in
+constraints too):
+- a vote refers to the round entry it is for, and only an entry open for voting in an open round takes votes
+  (the round entry row is locked, so a withdrawal and a vote cannot cross);
+- a round's rules (start, eligibility, entry list; the end may only be extended before it passes) freeze with
+  its first vote;
+- publishing records a snapshot (ResultPublication with its ResultFigure rows) that the public page reads;
+  after it no vote is voided and no ballot entered, until staff open a correction with a reason and republish,
+  which keeps the earlier version;
+- paper ballots come in batches numbered by the ballot protocol (unique per round), are corrected by reversing
+  batches, and must agree with the round's protocol totals before publication;
+- a juror never scores their own entry, an entry of a business they belong to or one with a recorded conflict;
+  every juror without a conflict scores every entry before results of a contest the commission ranks
+  (models.SCORING_RULE); jurors do not vote in their contest's public rounds;
+- every void, batch, protocol, withdrawal, conflict, correction and publication is in ContestEvent.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,10 +30,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centres.selectors import is_staff_of
+from core.errors import Code, refusal
+from core.uploads import IMAGE, PDF, check_upload
+from core.workflow import Move, Workflow
 
+from . import selectors
 from .models import (
+    BallotProtocol,
     ConflictOfInterest,
     Contest,
+    ContestEvent,
     Criterion,
     Entry,
     EntryImage,
@@ -24,6 +48,8 @@ from .models import (
     Nomination,
     PaperBallotBatch,
     Phase,
+    ResultFigure,
+    ResultPublication,
     RoundEntry,
     Score,
     Vote,
@@ -32,25 +58,10 @@ from .models import (
 from .plugins import plugin_for
 
 MAX_IMAGES = 10
-MAX_IMAGE_BYTES = 10 * 2**20
-MAX_ATTACHMENT_BYTES = 20 * 2**20
 
-# The entry workflow: the only moves staff can make. Anything else is refused.
-ENTRY_TRANSITIONS: dict[str, set[str]] = {
-    Entry.Status.SUBMITTED: {Entry.Status.ELIGIBLE, Entry.Status.INELIGIBLE},
-    Entry.Status.ELIGIBLE: {Entry.Status.INELIGIBLE, Entry.Status.SHORTLISTED},
-    Entry.Status.INELIGIBLE: {Entry.Status.ELIGIBLE},
-    Entry.Status.SHORTLISTED: {Entry.Status.FINALIST, Entry.Status.ELIGIBLE, Entry.Status.INELIGIBLE},
-    Entry.Status.FINALIST: {Entry.Status.WINNER, Entry.Status.SHORTLISTED},
-    Entry.Status.WINNER: {Entry.Status.FINALIST},
-}
+S = Entry.Status
 # Entries that passed the eligibility check and may be judged or put to the vote.
-ACCEPTED_STATUSES = (Entry.Status.ELIGIBLE, Entry.Status.SHORTLISTED, Entry.Status.FINALIST, Entry.Status.WINNER)
-
-
-
-def _error(message: str, field: str = NON_FIELD_ERRORS) -> ValidationError:
-    return ValidationError({field: message})
+ACCEPTED_STATUSES = (S.ELIGIBLE, S.SHORTLISTED, S.FINALIST, S.WINNER)
 
 
 def require_staff(user, contest: Contest) -> None:
@@ -59,38 +70,54 @@ def require_staff(user, contest: Contest) -> None:
         raise PermissionDenied(_("Only the office staff of this centre may do this."))
 
 
+def _staff_of_entry(user, entry: Entry) -> bool:
+    return is_staff_of(user, entry.contest.centre_id)
+
+
+# The entry workflow (core.workflow): the only moves staff can make; anything else is refused.
+ENTRY_WORKFLOW = Workflow(
+    model=Entry, history=EntryStatusChange, subject_field="entry",
+    moves=[
+        Move(S.SUBMITTED, S.ELIGIBLE, "staff"),
+        Move(S.SUBMITTED, S.INELIGIBLE, "staff", note_required=True),
+        Move(S.ELIGIBLE, S.INELIGIBLE, "staff", note_required=True),
+        Move(S.ELIGIBLE, S.SHORTLISTED, "staff"),
+        Move(S.INELIGIBLE, S.ELIGIBLE, "staff"),
+        Move(S.SHORTLISTED, S.FINALIST, "staff"),
+        Move(S.SHORTLISTED, S.ELIGIBLE, "staff"),
+        Move(S.SHORTLISTED, S.INELIGIBLE, "staff", note_required=True),
+        Move(S.FINALIST, S.WINNER, "staff"),
+        Move(S.FINALIST, S.SHORTLISTED, "staff"),
+        Move(S.FINALIST, S.INELIGIBLE, "staff", note_required=True),
+        Move(S.WINNER, S.FINALIST, "staff"),
+    ],
+    actors={"staff": _staff_of_entry},
+)
+
+
+def _error(message: str, code: Code, field: str = NON_FIELD_ERRORS) -> ValidationError:
+    return refusal(field, message, code)
+
+
 def _phase_open(contest: Contest, kind: str, now: dt.datetime) -> bool:
     phase = Phase.objects.filter(contest=contest, kind=kind).first()
     return phase is not None and phase.is_open(now)
 
 
+def _event(contest: Contest, kind: str, *, by, note: str = "", detail: str = "",
+           voting_round: VotingRound | None = None) -> ContestEvent:
+    return ContestEvent.objects.create(contest=contest, kind=kind, by=by if getattr(by, "is_authenticated", False)
+                                       else None, note=note or "", detail=str(detail or ""), round=voting_round)
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error(message, Code.NOTE_REQUIRED, "reason")
+    return reason
+
+
 # --- Entries -------------------------------------------------------------------------------------------
-
-def _check_image(upload) -> None:
-    from PIL import Image, UnidentifiedImageError
-
-    if getattr(upload, "size", 0) > MAX_IMAGE_BYTES:
-        raise _error(_("An image may be at most %(mb)s MB.") % {"mb": MAX_IMAGE_BYTES // 2**20}, "images")
-    try:
-        upload.seek(0)
-        Image.open(upload).verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _error(_("“%(name)s” is not an image (use JPEG, PNG or WebP).")
-                     % {"name": getattr(upload, "name", "?")}, "images") from None
-    finally:
-        upload.seek(0)
-
-
-def _check_pdf(upload) -> None:
-    name = getattr(upload, "name", "") or ""
-    if getattr(upload, "size", 0) > MAX_ATTACHMENT_BYTES:
-        raise _error(_("The PDF may be at most %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // 2**20}, "attachment")
-    upload.seek(0)
-    head = upload.read(5)
-    upload.seek(0)
-    if not name.lower().endswith(".pdf") or head != b"%PDF-":
-        raise _error(_("The attachment must be a PDF file."), "attachment")
-
 
 def _image_pairs(images: Iterable, default_alt: str) -> list[tuple[object, str]]:
     """Images come as files, as (file, alt text) pairs or as {"image": file, "alt_text": text} dicts."""
@@ -106,12 +133,14 @@ def _image_pairs(images: Iterable, default_alt: str) -> list[tuple[object, str]]
 
 
 def _add_images(entry: Entry, pairs: list[tuple[object, str]]) -> None:
+    """Every image passes the one upload check (core.uploads) and is stored under a random name."""
     start = entry.images.count()
     if start + len(pairs) > MAX_IMAGES:
-        raise _error(_("An entry may have at most %(n)s images.") % {"n": MAX_IMAGES}, "images")
-    for position, (upload, alt) in enumerate(pairs, start=start):
-        _check_image(upload)
-        EntryImage.objects.create(entry=entry, image=upload, alt_text=alt[:250], position=position)
+        raise _error(_("An entry may have at most %(n)s images.") % {"n": MAX_IMAGES}, Code.TOO_MANY_IMAGES,
+                     "images")
+    checked = [check_upload(upload, kinds={IMAGE}, field="images") for upload, _alt in pairs]
+    for position, (upload, (_file, alt)) in enumerate(zip(checked, pairs, strict=True), start=start):
+        EntryImage.objects.create(entry=entry, image=upload.as_file(), alt_text=alt[:250], position=position)
 
 
 @transaction.atomic
@@ -129,19 +158,19 @@ def submit_entry(*, contest: Contest, by, title: str, description: str, images: 
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
     now = timezone.now()
     if not _phase_open(contest, Phase.Kind.ENTRIES, now):
-        raise _error(_("Entries and nominations are not open in this contest now."))
+        raise _error(_("Entries and nominations are not open in this contest now."), Code.ENTRIES_CLOSED)
     errors = plugin_for(contest).clean_entry(contest=contest, garden=garden, by=by)
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError({field: ValidationError(message, code=str(Code.ENTRY_NOT_ELIGIBLE))
+                               for field, message in errors.items()})
     pairs = _image_pairs(images, title or (str(garden.business) if garden is not None else ""))
-    if attachment:
-        _check_pdf(attachment)
+    checked_attachment = check_upload(attachment, kinds={PDF}, field="attachment") if attachment else None
 
     if garden is not None:
         existing = Entry.objects.filter(contest=contest, garden=garden).first()
         if existing is not None:
             if Nomination.objects.filter(entry=existing, user=by).exists():
-                raise _error(_("You have already nominated this garden."), "garden")
+                raise _error(_("You have already nominated this garden."), Code.NOMINATION_REPEATED, "garden")
             Nomination.objects.create(entry=existing, user=by, relation=relation, reason=reason)
             if pairs:
                 _add_images(existing, pairs)
@@ -150,8 +179,8 @@ def submit_entry(*, contest: Contest, by, title: str, description: str, images: 
 
     entry = Entry(contest=contest, submitted_by=by, title=(title or "").strip(), description=description or "",
                   garden=garden, created_at=now)
-    if attachment:
-        entry.attachment = attachment
+    if checked_attachment is not None:
+        entry.attachment = checked_attachment.as_file()
     try:
         entry.full_clean(exclude=["attachment", "contest", "garden", "submitted_by"])
     except ValidationError as exc:
@@ -172,29 +201,64 @@ def nominate_garden(*, contest: Contest, garden, by, relation: str = Nomination.
 
 @transaction.atomic
 def set_entry_status(*, entry: Entry, to: str, by, reason: str = "") -> Entry:
-    """Move an entry along its workflow (staff only), record it in the history and e-mail the entrant."""
-    entry = Entry.objects.select_for_update(of=("self",)).select_related("contest", "garden__season").get(pk=entry.pk)
-    require_staff(by, entry.contest)
-    if to not in Entry.Status.values:
-        raise _error(_("Unknown status."), "to")
-    if to not in ENTRY_TRANSITIONS.get(entry.status, set()):
-        raise _error(_("An entry cannot go from “%(from)s” to “%(to)s”.")
-                     % {"from": entry.get_status_display(), "to": Entry.Status(to).label}, "to")
-    reason = (reason or "").strip()
-    if to == Entry.Status.INELIGIBLE and not reason:
-        raise _error(_("Give the reason why the entry is ineligible."), "reason")
-    if to == Entry.Status.ELIGIBLE:
-        problems = plugin_for(entry.contest).eligibility_problems(entry)
-        if problems:
-            raise _error(" ".join(problems), "to")
-    change = EntryStatusChange.objects.create(entry=entry, from_status=entry.status, to_status=to, by=by, note=reason)
-    entry.status = to
-    entry.ineligible_reason = reason if to == Entry.Status.INELIGIBLE else ""
-    entry.save(update_fields=["status", "ineligible_reason"])
-    from .tasks import notify_entry_status
+    """Move an entry along its workflow (staff only), record it in the history and e-mail the entrant.
 
-    notify_entry_status.delay_on_commit(change.pk)
+    An entry that becomes ineligible leaves every round it is in (withdrawn, with the reason): its votes stay
+    recorded but it takes no more and is out of the ranking.
+    """
+    if to not in S.values:
+        raise _error(_("Unknown status."), Code.INVALID, "status")
+
+    def guard(locked: Entry) -> None:
+        if to == S.ELIGIBLE:
+            problems = plugin_for(locked.contest).eligibility_problems(locked)
+            if problems:
+                raise _error(" ".join(problems), Code.ENTRY_NOT_ELIGIBLE, "status")
+
+    def apply(locked: Entry) -> None:
+        locked.ineligible_reason = (reason or "").strip() if to == S.INELIGIBLE else ""
+        if to == S.INELIGIBLE:
+            _withdraw_everywhere(locked, by=by, reason=locked.ineligible_reason)
+
+    def notify(locked: Entry, change: EntryStatusChange) -> None:
+        from .tasks import notify_entry_status
+
+        notify_entry_status.delay(change.pk)
+
+    ENTRY_WORKFLOW.move(obj=entry, to=to, by=by, note=reason, guard=guard, apply=apply, on_commit=notify,
+                        select_related=("contest", "garden__season"))
     return entry
+
+
+def _withdraw_everywhere(entry: Entry, *, by, reason: str) -> None:
+    for round_entry in (RoundEntry.objects.select_for_update(of=("self",)).select_related("round__contest", "entry")
+                        .filter(entry=entry, withdrawn_at__isnull=True)):
+        _withdraw(round_entry, by=by, reason=reason)
+
+
+def _withdraw(round_entry: RoundEntry, *, by, reason: str) -> RoundEntry:
+    round_entry.withdrawn_at = timezone.now()
+    round_entry.withdrawn_by = by if getattr(by, "is_authenticated", False) else None
+    round_entry.withdrawn_reason = reason
+    round_entry.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    _event(round_entry.round.contest, ContestEvent.Kind.ENTRY_WITHDRAWN, by=by, note=reason,
+           detail=str(round_entry.entry), voting_round=round_entry.round)
+    return round_entry
+
+
+@transaction.atomic
+def withdraw_round_entry(*, round_entry: RoundEntry, by, reason: str) -> RoundEntry:
+    """Staff take an entry out of a round (e.g. its garden's permit was revoked): no more votes, out of the
+    ranking; the votes it had stay recorded. Refused once the results are frozen."""
+    round_entry = (RoundEntry.objects.select_for_update(of=("self",)).select_related("round__contest", "entry")
+                   .get(pk=round_entry.pk))
+    contest = round_entry.round.contest
+    require_staff(by, contest)
+    reason = _reason(reason, _("Give the reason why the entry leaves the round."))
+    _refuse_if_frozen(contest)
+    if round_entry.withdrawn_at is not None:
+        raise _error(_("The entry has already left this round."), Code.ENTRY_NOT_ELIGIBLE, "entry")
+    return _withdraw(round_entry, by=by, reason=reason)
 
 
 def check_eligibility(*, entry: Entry, by) -> Entry:
@@ -214,7 +278,7 @@ def close_phase_early(*, phase: Phase, by) -> Phase:
     require_staff(by, phase.contest)
     now = timezone.now()
     if not phase.is_open(now):
-        raise _error(_("Only an open phase can be closed early."))
+        raise _error(_("Only an open phase can be closed early."), Code.TRANSITION_NOT_ALLOWED)
     phase.closed_early_at = now
     phase.closed_early_by = by
     phase.save(update_fields=["closed_early_at", "closed_early_by"])
@@ -223,28 +287,59 @@ def close_phase_early(*, phase: Phase, by) -> Phase:
 
 # --- The commission ------------------------------------------------------------------------------------
 
-@transaction.atomic
-def add_juror(*, contest: Contest, user, by, is_chair: bool = False) -> JuryMember:
-    require_staff(by, contest)
-    member, _created = JuryMember.objects.get_or_create(contest=contest, user=user, defaults={"is_chair": is_chair})
-    return member
+def conflict_reason(*, juror: JuryMember, entry: Entry) -> str | None:
+    """Why the juror may not judge the entry (their own entry, a business they belong to, a recorded conflict),
+    or None."""
+    if entry.submitted_by_id is not None and entry.submitted_by_id == juror.user_id:
+        return _("You submitted this entry, so you cannot score it.")
+    if entry.garden_id is not None:
+        from centres.models import BusinessMembership
+
+        if BusinessMembership.objects.filter(user_id=juror.user_id, business_id=entry.garden.business_id).exists():
+            return _("You belong to the business of this garden, so you cannot score it.")
+    if ConflictOfInterest.objects.filter(juror=juror, entry=entry).exists():
+        return _("A conflict of interest is recorded for you and this entry, so you cannot score it.")
+    return None
 
 
 @transaction.atomic
 def declare_conflict(*, juror: JuryMember, entry: Entry, reason: str) -> ConflictOfInterest:
     """A juror declares they must not judge an entry; from then on they cannot score it."""
     if entry.contest_id != juror.contest_id:
-        raise _error(_("The entry is not in your contest."), "entry")
-    reason = (reason or "").strip()
-    if not reason:
-        raise _error(_("Say briefly why (e.g. a relative runs this business)."), "reason")
+        raise _error(_("The entry is not in your contest."), Code.OUT_OF_SCOPE, "entry")
+    reason = _reason(reason, _("Say briefly why (e.g. a relative runs this business)."))
     if Score.objects.filter(juror=juror, entry=entry).exists():
-        raise _error(_("You have already scored this entry; ask the office to handle the conflict."), "entry")
+        raise _error(_("You have already scored this entry; ask the office to handle the conflict."),
+                     Code.SCORE_REPEATED, "entry")
     try:
         with transaction.atomic():
             return ConflictOfInterest.objects.create(juror=juror, entry=entry, reason=reason)
     except IntegrityError:
-        raise _error(_("You have already declared a conflict for this entry."), "entry") from None
+        raise _error(_("You have already declared a conflict for this entry."), Code.CONFLICT_OF_INTEREST,
+                     "entry") from None
+
+
+@transaction.atomic
+def record_conflict(*, juror: JuryMember, entry: Entry, by, reason: str) -> ConflictOfInterest:
+    """Staff record a juror's conflict of interest. Scores the juror already gave the entry stay on record but
+    stop counting (their reason says why)."""
+    contest = Contest.objects.select_for_update().get(pk=juror.contest_id)
+    require_staff(by, contest)
+    if entry.contest_id != juror.contest_id:
+        raise _error(_("The entry is not in this juror's contest."), Code.OUT_OF_SCOPE, "entry")
+    reason = _reason(reason, _("Give the reason for the conflict of interest."))
+    _refuse_if_frozen(contest)
+    conflict, created = ConflictOfInterest.objects.get_or_create(
+        juror=juror, entry=entry, defaults={"reason": reason, "recorded_by": by})
+    if not created:
+        raise _error(_("A conflict is already recorded for this juror and entry."), Code.CONFLICT_OF_INTEREST,
+                     "entry")
+    excluded = Score.objects.filter(juror=juror, entry=entry, excluded_reason="").update(
+        excluded_reason=_("Conflict of interest recorded by the office: %(reason)s") % {"reason": reason})
+    _event(contest, ContestEvent.Kind.CONFLICT_RECORDED, by=by, note=reason,
+           detail=_("%(juror)s ≠ %(entry)s (%(n)s scores excluded)")
+           % {"juror": juror.user, "entry": entry, "n": excluded})
+    return conflict
 
 
 @transaction.atomic
@@ -253,32 +348,46 @@ def score_entry(*, juror: JuryMember, entry: Entry, criterion: Criterion, value:
     """Record a juror's one score of an entry on a criterion, while the review phase is open."""
     contest_id = juror.contest_id
     if entry.contest_id != contest_id:
-        raise _error(_("The entry is not in your contest."), "entry")
+        raise _error(_("The entry is not in your contest."), Code.OUT_OF_SCOPE, "entry")
     if criterion.contest_id != contest_id:
-        raise _error(_("The criterion is not one of your contest's."), "criterion")
+        raise _error(_("The criterion is not one of your contest's."), Code.OUT_OF_SCOPE, "criterion")
     if not _phase_open(juror.contest, Phase.Kind.REVIEW, timezone.now()):
-        raise _error(_("Scoring is possible only while the commission's review is open."))
+        raise _error(_("Scoring is possible only while the commission's review is open."), Code.REVIEW_CLOSED)
     if entry.status not in ACCEPTED_STATUSES:
-        raise _error(_("Only eligible entries are scored."), "entry")
-    if ConflictOfInterest.objects.filter(juror=juror, entry=entry).exists():
-        raise _error(_("You declared a conflict of interest for this entry and cannot score it."), "entry")
-    value = Decimal(value)
-    if value < 0 or value > criterion.max_score:
-        raise _error(_("Give a score from 0 to %(max)s.") % {"max": criterion.max_score}, "value")
+        raise _error(_("Only eligible entries are scored."), Code.ENTRY_NOT_ELIGIBLE, "entry")
+    conflict = conflict_reason(juror=juror, entry=entry)
+    if conflict:
+        raise _error(conflict, Code.CONFLICT_OF_INTEREST, "entry")
+    out_of_range = _("Give a score from 0 to %(max)s.") % {"max": criterion.max_score}
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise _error(out_of_range, Code.SCORE_OUT_OF_RANGE, "value") from None
+    if not value.is_finite() or value < 0 or value > criterion.max_score:
+        raise _error(out_of_range, Code.SCORE_OUT_OF_RANGE, "value")
     try:
         with transaction.atomic():
             return Score.objects.create(juror=juror, entry=entry, criterion=criterion, value=value,
                                         comment=comment or "")
     except IntegrityError:
-        raise _error(_("You have already scored this entry on this criterion."), "criterion") from None
+        raise _error(_("You have already scored this entry on this criterion."), Code.SCORE_REPEATED,
+                     "criterion") from None
 
 
 # --- Public vote ---------------------------------------------------------------------------------------
+
+def _refuse_if_frozen(contest: Contest) -> None:
+    if contest.results_frozen:
+        raise _error(_("The results are published and frozen; open a correction first (with its reason)."),
+                     Code.RESULTS_PUBLISHED)
+
 
 def voter_may_vote(*, voting_round: VotingRound, user) -> str | None:
     """None when the user may vote in the round, else the reason why not (shown to the user)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _("Sign in to vote.")
+    if JuryMember.objects.filter(contest_id=voting_round.contest_id, user=user).exists():
+        return _("Members of this contest's commission do not vote in its public rounds.")
     if voting_round.eligibility == VotingRound.Eligibility.CARDHOLDER:
         from loyalty.selectors import has_active_card
 
@@ -291,110 +400,402 @@ def voter_may_vote(*, voting_round: VotingRound, user) -> str | None:
 
 @transaction.atomic
 def cast_vote(*, voting_round: VotingRound, entry: Entry, voter) -> Vote:
-    """One online vote per voter per round: the database's unique constraint decides, also under concurrency."""
+    """One online vote per voter per round, for an entry open for voting in it.
+
+    The round entry row is locked while the vote is written, so a withdrawal cannot slip between the check and
+    the vote; the database's unique constraint decides one vote per voter, also under concurrency.
+    """
     now = timezone.now()
+    voting_round = VotingRound.objects.select_related("contest__centre").get(pk=voting_round.pk)
     if not voting_round.is_open(now):
-        raise _error(_("Voting in this round is not open now."))
-    refusal = voter_may_vote(voting_round=voting_round, user=voter)
-    if refusal:
-        raise _error(refusal)
-    if not RoundEntry.objects.filter(round=voting_round, entry=entry).exists():
-        raise _error(_("This entry is not in this round."), "entry")
+        raise _error(_("Voting in this round is not open now."), Code.VOTING_CLOSED)
+    reason = voter_may_vote(voting_round=voting_round, user=voter)
+    if reason:
+        raise _error(reason, Code.NOT_ELIGIBLE_VOTER)
+    round_entry = (RoundEntry.objects.select_for_update(of=("self",))
+                   .select_related("entry__contest", "entry__garden")
+                   .filter(round=voting_round, entry_id=entry.pk).first())
+    if round_entry is None:
+        raise _error(_("This entry is not in this round."), Code.ENTRY_NOT_ELIGIBLE, "entry")
+    if selectors.round_entry_problem(round_entry):
+        raise _error(_("This entry cannot receive votes: it is no longer eligible."), Code.ENTRY_NOT_ELIGIBLE,
+                     "entry")
     try:
         with transaction.atomic():
-            return Vote.objects.create(round=voting_round, entry=entry, voter=voter, created_at=now)
+            return Vote.objects.create(round=voting_round, entry_id=entry.pk, round_entry=round_entry,
+                                       voter=voter, created_at=now)
     except IntegrityError:
-        raise _error(_("You have already voted in this round.")) from None
+        raise _error(_("You have already voted in this round."), Code.VOTE_REPEATED) from None
 
 
 @transaction.atomic
 def void_vote(*, vote: Vote, by, reason: str) -> Vote:
-    """Staff void a vote with a reason: it leaves the results but stays on record."""
-    vote = Vote.objects.select_for_update().select_related("round__contest").get(pk=vote.pk)
-    require_staff(by, vote.round.contest)
-    reason = (reason or "").strip()
-    if not reason:
-        raise _error(_("Give the reason for voiding the vote."), "reason")
+    """Staff void a vote with a reason: it leaves the results but stays on record. Refused while the results
+    are published and frozen."""
+    vote = Vote.objects.select_for_update(of=("self",)).select_related("round__contest", "entry").get(pk=vote.pk)
+    contest = vote.round.contest
+    require_staff(by, contest)
+    reason = _reason(reason, _("Give the reason for voiding the vote."))
+    _refuse_if_frozen(contest)
     if vote.voided_at is not None:
-        raise _error(_("This vote is already void."))
+        raise _error(_("This vote is already void."), Code.ALREADY_VOID)
     vote.voided_at = timezone.now()
     vote.voided_by = by
     vote.void_reason = reason
     vote.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    _event(contest, ContestEvent.Kind.VOTE_VOIDED, by=by, note=reason,
+           detail=_("vote #%(id)s for “%(entry)s”") % {"id": vote.pk, "entry": vote.entry}, voting_round=vote.round)
     return vote
 
 
+# --- Paper ballots -------------------------------------------------------------------------------------
+
 def check_paper_ballots(*, voting_round: VotingRound, entry: Entry | None, place: str, count: int | None,
-                        by) -> None:
+                        by, protocol_number: str = "", counted_by: str = "") -> None:
     """Who may enter a batch and what it must say; raises PermissionDenied or ValidationError."""
     require_staff(by, voting_round.contest)
-    errors = {}
+    errors: dict[str, ValidationError] = {}
     if entry is None or not RoundEntry.objects.filter(round=voting_round, entry=entry).exists():
-        errors["entry"] = _("This entry is not in this round.")
+        errors["entry"] = ValidationError(_("This entry is not in this round."), code=str(Code.ENTRY_NOT_ELIGIBLE))
     if not (place or "").strip():
-        errors["place"] = _("Name the place where the ballots were cast.")
-    if count is None or int(count) < 1:
-        errors["count"] = _("A batch counts at least one ballot.")
+        errors["place"] = ValidationError(_("Name the ballot box or information point."), code=str(Code.REQUIRED))
+    if not (protocol_number or "").strip():
+        errors["protocol_number"] = ValidationError(_("Give the batch number from the ballot protocol."),
+                                                    code=str(Code.REQUIRED))
+    elif PaperBallotBatch.objects.filter(round=voting_round, protocol_number=protocol_number.strip(),
+                                         reverses__isnull=True, reversed_at__isnull=True).exists():
+        errors["protocol_number"] = ValidationError(
+            _("Batch %(number)s is already entered in this round; reverse it first if it was wrong.")
+            % {"number": protocol_number.strip()}, code=str(Code.BATCH_REPEATED))
+    if not (counted_by or "").strip():
+        errors["counted_by"] = ValidationError(_("Say who counted the ballots."), code=str(Code.REQUIRED))
+    try:
+        valid_count = count is not None and int(count) >= 1
+    except (TypeError, ValueError):
+        valid_count = False
+    if not valid_count:
+        errors["count"] = ValidationError(_("A batch counts at least one ballot."), code=str(Code.INVALID))
     if timezone.now() < voting_round.starts_at:
-        errors[NON_FIELD_ERRORS] = _("The round has not started yet.")
-    if voting_round.contest.results_published_at is not None:
-        errors[NON_FIELD_ERRORS] = _("The results are already published.")
+        errors[NON_FIELD_ERRORS] = ValidationError(_("The round has not started yet."), code=str(Code.VOTING_CLOSED))
+    if voting_round.contest.results_frozen:
+        errors[NON_FIELD_ERRORS] = ValidationError(
+            _("The results are published and frozen; open a correction first (with its reason)."),
+            code=str(Code.RESULTS_PUBLISHED))
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
 def add_paper_ballots(*, voting_round: VotingRound, entry: Entry, place: str, count: int, by,
-                      note: str = "") -> PaperBallotBatch:
-    """Staff enter a counted batch of paper ballots for one entry at one place (recorded and audited)."""
+                      protocol_number: str = "", counted_by: str = "", note: str = "") -> PaperBallotBatch:
+    """Staff enter a counted batch of paper ballots for one entry from one ballot box (recorded and audited).
+    The protocol's batch number is unique in the round: the same batch is never counted twice."""
+    contest = Contest.objects.select_for_update().get(pk=voting_round.contest_id)
     voting_round = VotingRound.objects.select_related("contest").get(pk=voting_round.pk)
-    check_paper_ballots(voting_round=voting_round, entry=entry, place=place, count=count, by=by)
-    return PaperBallotBatch.objects.create(round=voting_round, entry=entry, place=place.strip(), count=int(count),
-                                           entered_by=by, note=note or "")
+    check_paper_ballots(voting_round=voting_round, entry=entry, place=place, count=count, by=by,
+                        protocol_number=protocol_number, counted_by=counted_by)
+    try:
+        with transaction.atomic():
+            batch = PaperBallotBatch.objects.create(
+                round=voting_round, entry=entry, place=place.strip(), count=int(count),
+                protocol_number=protocol_number.strip(), counted_by=counted_by.strip(), entered_by=by,
+                note=note or "")
+    except IntegrityError:
+        raise _error(_("Batch %(number)s is already entered in this round; reverse it first if it was wrong.")
+                     % {"number": protocol_number.strip()}, Code.BATCH_REPEATED, "protocol_number") from None
+    _event(contest, ContestEvent.Kind.BALLOTS_ENTERED, by=by, note=note,
+           detail=_("batch %(number)s, %(place)s, counted by %(person)s: %(count)s for “%(entry)s”")
+           % {"number": batch.protocol_number, "place": batch.place, "person": batch.counted_by,
+              "count": batch.count, "entry": entry}, voting_round=voting_round)
+    return batch
+
+
+@transaction.atomic
+def reverse_paper_batch(*, batch: PaperBallotBatch, by, reason: str) -> PaperBallotBatch:
+    """Correct a mistaken batch: a reversing batch with the count negated and the reason; nothing is deleted.
+    The protocol number is free again for the right figures."""
+    batch = (PaperBallotBatch.objects.select_for_update(of=("self",)).select_related("round__contest", "entry")
+             .get(pk=batch.pk))
+    contest = batch.round.contest
+    require_staff(by, contest)
+    reason = _reason(reason, _("Give the reason for reversing the batch."))
+    _refuse_if_frozen(contest)
+    if batch.reverses_id is not None:
+        raise _error(_("A reversing batch cannot itself be reversed; enter the right figures instead."),
+                     Code.INVALID, "batch")
+    if batch.reversed_at is not None:
+        raise _error(_("This batch is already reversed."), Code.BATCH_REPEATED, "batch")
+    now = timezone.now()
+    batch.reversed_at = now
+    batch.save(update_fields=["reversed_at"])
+    reversal = PaperBallotBatch.objects.create(
+        round=batch.round, entry=batch.entry, place=batch.place, count=-batch.count,
+        protocol_number=batch.protocol_number, counted_by=batch.counted_by, entered_by=by, entered_at=now,
+        note=reason, reverses=batch)
+    _event(contest, ContestEvent.Kind.BALLOTS_REVERSED, by=by, note=reason,
+           detail=_("batch %(number)s: %(count)s for “%(entry)s” reversed")
+           % {"number": batch.protocol_number, "count": batch.count, "entry": batch.entry},
+           voting_round=batch.round)
+    return reversal
+
+
+@transaction.atomic
+def record_protocol(*, voting_round: VotingRound, by, issued: int, returned: int, valid: int, void: int,
+                    note: str = "") -> BallotProtocol:
+    """Record (or re-record) the round's paper-ballot protocol totals. They are checked against each other and
+    against the batches when the results are published, not here: the protocol is recorded as it was signed."""
+    contest = Contest.objects.select_for_update().get(pk=voting_round.contest_id)
+    require_staff(by, contest)
+    _refuse_if_frozen(contest)
+    figures = {"issued": issued, "returned": returned, "valid": valid, "void": void}
+    errors = {}
+    for name, value in figures.items():
+        try:
+            figures[name] = int(value)
+            if figures[name] < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[name] = ValidationError(_("Give a whole number, 0 or more."), code=str(Code.INVALID))
+    if errors:
+        raise ValidationError(errors)
+    protocol, _created = BallotProtocol.objects.update_or_create(
+        round_id=voting_round.pk, defaults={**figures, "recorded_by": by, "recorded_at": timezone.now(),
+                                            "note": note or ""})
+    _event(contest, ContestEvent.Kind.PROTOCOL_RECORDED, by=by, note=note,
+           detail=_("issued %(issued)s, returned %(returned)s, valid %(valid)s, void %(void)s") % figures,
+           voting_round=voting_round)
+    return protocol
+
+
+# --- Rounds and their rules ----------------------------------------------------------------------------
+
+ROUND_FIELDS = ("number", "name", "starts_at", "ends_at", "eligibility", "eligible_voters")
+
+
+def round_has_votes(voting_round: VotingRound) -> bool:
+    """A round's rules freeze with its first vote (online or on paper)."""
+    if voting_round.pk is None:
+        return False
+    return (Vote.objects.filter(round_id=voting_round.pk).exists()
+            or PaperBallotBatch.objects.filter(round_id=voting_round.pk).exists())
+
+
+def frozen_round_fields(voting_round: VotingRound, now: dt.datetime | None = None) -> list[str]:
+    """The fields of a round that can no longer change (for the admin's read-only fields)."""
+    if not round_has_votes(voting_round):
+        return []
+    now = now or timezone.now()
+    frozen = ["number", "starts_at", "eligibility"]
+    if voting_round.ends_at <= now:
+        frozen.append("ends_at")
+    return frozen
+
+
+def _check_round_dates(starts_at, ends_at) -> None:
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise _error(_("A round must end after it starts."), Code.DATE_ORDER, "ends_at")
+
+
+@transaction.atomic
+def create_round(*, contest: Contest, by, number: int, starts_at: dt.datetime, ends_at: dt.datetime,
+                 name: str = "", eligibility: str = VotingRound.Eligibility.VERIFIED_EMAIL,
+                 eligible_voters: int | None = None) -> VotingRound:
+    contest = Contest.objects.select_for_update().get(pk=contest.pk)
+    require_staff(by, contest)
+    _refuse_if_frozen(contest)
+    _check_round_dates(starts_at, ends_at)
+    voting_round = VotingRound(contest=contest, number=number, name=name or "", starts_at=starts_at,
+                               ends_at=ends_at, eligibility=eligibility, eligible_voters=eligible_voters)
+    try:
+        voting_round.full_clean(exclude=["contest"])
+    except ValidationError as exc:
+        raise ValidationError(exc.error_dict) from exc
+    voting_round.save()
+    return voting_round
+
+
+@transaction.atomic
+def update_round(*, voting_round: VotingRound, by, **fields) -> VotingRound:
+    """Change a round. Once it has a vote its start, eligibility and number are fixed and its end may only be
+    extended, and only before it has passed (the rules people voted under stay the rules)."""
+    voting_round = VotingRound.objects.select_for_update().select_related("contest").get(pk=voting_round.pk)
+    contest = voting_round.contest
+    require_staff(by, contest)
+    unknown = set(fields) - set(ROUND_FIELDS)
+    if unknown:
+        raise _error(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))}, Code.INVALID)
+    changed = {k: v for k, v in fields.items() if getattr(voting_round, k) != v}
+    if not changed:
+        return voting_round
+    now = timezone.now()
+    if round_has_votes(voting_round):
+        frozen = _("The round has votes: its rules cannot change any more (only its end may be extended, before "
+                   "it passes).")
+        errors = {name: ValidationError(frozen, code=str(Code.ROUND_FROZEN))
+                  for name in ("number", "starts_at", "eligibility") if name in changed}
+        if "ends_at" in changed:
+            new_end = changed["ends_at"]
+            if voting_round.ends_at <= now or new_end is None or new_end < voting_round.ends_at:
+                errors["ends_at"] = ValidationError(frozen, code=str(Code.ROUND_FROZEN))
+        if errors:
+            raise ValidationError(errors)
+    elif contest.results_frozen:
+        _refuse_if_frozen(contest)
+    for name, value in changed.items():
+        setattr(voting_round, name, value)
+    _check_round_dates(voting_round.starts_at, voting_round.ends_at)
+    try:
+        voting_round.full_clean(exclude=["contest"])
+    except ValidationError as exc:
+        raise ValidationError(exc.error_dict) from exc
+    voting_round.save()
+    _event(contest, ContestEvent.Kind.ROUND_CHANGED, by=by, voting_round=voting_round,
+           detail=", ".join(f"{name}: {value}" for name, value in changed.items()))
+    return voting_round
+
+
+def _refuse_entry_list_change(voting_round: VotingRound) -> None:
+    if round_has_votes(voting_round):
+        raise _error(_("The round has votes: its entries cannot change any more."), Code.ROUND_FROZEN, "entries")
+    if timezone.now() >= voting_round.starts_at:
+        raise _error(_("The round has started; its entries cannot change."), Code.ROUND_FROZEN, "entries")
 
 
 @transaction.atomic
 def add_round_entries(*, voting_round: VotingRound, entries: Iterable[Entry], by) -> list[RoundEntry]:
-    """Put accepted entries of the contest into a round that has not started."""
+    """Put accepted entries of the contest into a round that has not started (and has no vote)."""
     voting_round = VotingRound.objects.select_for_update().select_related("contest").get(pk=voting_round.pk)
     require_staff(by, voting_round.contest)
-    if timezone.now() >= voting_round.starts_at:
-        raise _error(_("The round has started; its entries cannot change."))
+    _refuse_entry_list_change(voting_round)
     added = []
     for entry in entries:
         if entry.contest_id != voting_round.contest_id or entry.status not in ACCEPTED_STATUSES:
-            raise _error(_("“%(entry)s” is not an accepted entry of this contest.") % {"entry": entry}, "entries")
+            raise _error(_("“%(entry)s” is not an accepted entry of this contest.") % {"entry": entry},
+                         Code.ENTRY_NOT_ELIGIBLE, "entries")
         round_entry, _created = RoundEntry.objects.get_or_create(round=voting_round, entry=entry)
         added.append(round_entry)
     return added
 
 
+@transaction.atomic
+def remove_round_entry(*, round_entry: RoundEntry, by) -> None:
+    """Take an entry out of a round that has not started and has no vote (afterwards: withdraw it)."""
+    round_entry = RoundEntry.objects.select_related("round__contest").get(pk=round_entry.pk)
+    voting_round = VotingRound.objects.select_for_update().select_related("contest").get(pk=round_entry.round_id)
+    require_staff(by, voting_round.contest)
+    _refuse_entry_list_change(voting_round)
+    round_entry.delete()
+
+
 def fill_round(*, voting_round: VotingRound, by, top: int = 8) -> list[RoundEntry]:
     """Fill a round with the best entries so far: the previous round's top `top` by votes (ties by the tie rule),
     or for the first round the shortlisted entries by the commission's ranking."""
-    from . import selectors
-
     previous = (VotingRound.objects.filter(contest_id=voting_round.contest_id, number__lt=voting_round.number)
                 .order_by("-number").first())
     if previous is not None:
-        ranked = [row.entry for row in selectors.round_results(voting_round=previous)]
+        ranked = [row.entry for row in selectors.round_results(voting_round=previous)
+                  if row.entry.status in ACCEPTED_STATUSES and row.withdrawn_at is None]
     else:
         ranked = [row.entry for row in selectors.commission_ranking(contest=voting_round.contest)
                   if row.entry.status in (Entry.Status.SHORTLISTED, Entry.Status.FINALIST)]
     return add_round_entries(voting_round=voting_round, entries=ranked[:top], by=by)
 
 
+# --- Publication ---------------------------------------------------------------------------------------
+
+def publication_problems(contest: Contest, now: dt.datetime | None = None) -> dict[str, tuple[str, Code]]:
+    """What keeps the results from being published: {key: (message, code)}."""
+    now = now or timezone.now()
+    problems: dict[str, tuple[str, Code]] = {}
+    if contest.rounds.filter(ends_at__gt=now).exists():
+        problems["rounds"] = (_("A voting round has not ended yet."), Code.ROUND_NOT_ENDED)
+    mismatches = [message for voting_round in contest.rounds.order_by("number")
+                  for message in selectors.protocol_problems(voting_round)]
+    if mismatches:
+        problems["protocol"] = (" ".join(mismatches), Code.PROTOCOL_MISMATCH)
+    if contest.uses_commission:
+        missing = selectors.missing_scores(contest=contest)
+        if missing:
+            shown = "; ".join(f"{row['juror']}: {row['entry']} ({row['missing']})" for row in missing[:5])
+            problems["scores"] = (_("The commission's scores are not complete (%(n)s missing: %(list)s).")
+                                  % {"n": sum(r["missing"] for r in missing), "list": shown},
+                                  Code.RESULTS_INCOMPLETE)
+    return problems
+
+
 @transaction.atomic
-def publish_results(*, contest: Contest, by) -> Contest:
-    """Staff publish the results once every round has ended; publishing is recorded and happens once."""
+def publish_results(*, contest: Contest, by, reason: str = "") -> ResultPublication:
+    """Publish the results: a snapshot of every figure (per round and entry: web votes, paper votes, voided,
+    rank; the final ranking with the commission's score) that the public page reads from then on.
+
+    The first publication needs no reason; a republication (after `open_correction`) is a new version with its
+    reason, and the earlier versions stay readable. Refused while a round is running, the paper-ballot protocol
+    disagrees or the commission's scores are incomplete (for contests the commission ranks).
+    """
+    contest = Contest.objects.select_for_update().select_related("centre").get(pk=contest.pk)
+    require_staff(by, contest)
+    if contest.results_frozen:
+        raise _error(_("The results are already published; open a correction to republish them."),
+                     Code.RESULTS_PUBLISHED)
+    last = contest.publications.order_by("-version").first()
+    version = (last.version + 1) if last else 1
+    reason = (reason or "").strip() or (contest.correction_reason if version > 1 else "")
+    if version > 1 and not reason:
+        raise _error(_("Give the reason for the correction."), Code.NOTE_REQUIRED, "reason")
+    now = timezone.now()
+    problems = publication_problems(contest, now)
+    if problems:
+        raise ValidationError({NON_FIELD_ERRORS: [ValidationError(message, code=str(code))
+                                                  for message, code in problems.values()]})
+    results = selectors.compute_results(contest=contest)
+    publication = ResultPublication.objects.create(
+        contest=contest, version=version, published_at=now, published_by=by, reason=reason,
+        ranking_method=contest.ranking_method, counting_rule=contest.counting_rule, tie_rule=contest.tie_rule,
+        scoring_rule=contest.scoring_rule if contest.uses_commission else "",
+        totals=[block.totals_json() for block in results.rounds])
+    figures = []
+    for block in results.rounds:
+        for position, row in enumerate(block.rows):
+            figures.append(ResultFigure(
+                publication=publication, round_id=block.round.pk, entry_id=row.entry_id, title=row.title,
+                rank=row.rank, web_votes=row.web_votes, paper_votes=row.paper_votes, voided=row.voided,
+                total_votes=row.total_votes, percent=row.percent, out_reason=row.out_reason or "",
+                position=position))
+    for position, row in enumerate(results.ranking):
+        figures.append(ResultFigure(
+            publication=publication, round=None, entry_id=row.entry.pk, title=row.entry.title, rank=row.rank,
+            web_votes=row.web_votes, paper_votes=row.paper_votes, voided=row.voided,
+            total_votes=row.public_votes, jury_score=row.commission_score if contest.uses_commission else None,
+            public_points=row.public_points if contest.uses_public_vote else None, final_score=row.final_score,
+            position=position))
+    ResultFigure.objects.bulk_create(figures)
+    if version == 1:
+        contest.results_published_by = by
+        contest.results_published_at = now
+    else:
+        contest.results_published_at = contest.results_published_at or now
+    contest.correction_opened_at = None
+    contest.correction_reason = ""
+    contest.save(update_fields=["results_published_at", "results_published_by", "correction_opened_at",
+                                "correction_reason"])
+    _event(contest, ContestEvent.Kind.RESULTS_PUBLISHED, by=by, note=reason,
+           detail=_("version %(v)s") % {"v": version})
+    return publication
+
+
+@transaction.atomic
+def open_correction(*, contest: Contest, by, reason: str) -> Contest:
+    """Staff open a correction of published results, with the reason: votes may be voided and ballots entered or
+    reversed again; the public page keeps showing the published version until the results are republished."""
     contest = Contest.objects.select_for_update().get(pk=contest.pk)
     require_staff(by, contest)
-    if contest.results_published_at is not None:
-        raise _error(_("The results are already published."))
-    now = timezone.now()
-    if contest.rounds.filter(ends_at__gt=now).exists():
-        raise _error(_("A voting round has not ended yet."))
-    contest.results_published_at = now
-    contest.results_published_by = by
-    contest.save(update_fields=["results_published_at", "results_published_by"])
+    reason = _reason(reason, _("Give the reason for the correction."))
+    if contest.results_published_at is None:
+        raise _error(_("The results are not published yet; there is nothing to correct."), Code.NOT_PUBLISHED)
+    if contest.correction_opened_at is not None:
+        raise _error(_("A correction is already open."), Code.TRANSITION_NOT_ALLOWED)
+    contest.correction_opened_at = timezone.now()
+    contest.correction_reason = reason
+    contest.save(update_fields=["correction_opened_at", "correction_reason"])
+    _event(contest, ContestEvent.Kind.CORRECTION_OPENED, by=by, note=reason)
     return contest

@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/zgloszenie/", views.submit, name="submit"),
     path("<int:pk>/glosuj/", views.vote, name="vote"),
     path("<int:pk>/wyniki/", views.results, name="results"),
+    path("<int:pk>/wyniki/dane.csv", views.results_csv, name="results-csv"),
+    path("<int:pk>/wyniki/dane.json", views.results_json, name="results-json"),
     path("<int:pk>/jury/", views.jury, name="jury"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from centres.selectors import current_centre, is_staff_of
 from core.cache import public_page
+from core.csv import csv_response
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import ConflictForm, EntryForm, NominationForm, ScoreForm, VoteForm
@@ -22,15 +24,6 @@ from .models import Contest, Entry, Phase, Vote
 
 def _contest(pk: int) -> Contest:
     return get_object_or_404(selectors.contest_list(), pk=pk)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's field messages onto the form (unknown fields become form-wide messages)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @public_page("contests", timeout=30)  # phases open and close by the clock: 30 s at most
@@ -105,8 +98,8 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Thank you: your entry is submitted."))
             return redirect("contests:contest-detail", pk=contest.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)
-        except PermissionDenied as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:  # e.g. a deactivated account: said on the form, not a bare 403 page
             form.add_error(None, str(exc))
     return render(request, "contests/contest_detail.html", _detail_context(request, contest, entry_form=form),
                   status=400)
@@ -129,28 +122,109 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: your vote is counted."))
             return redirect("contests:contest-detail", pk=contest.pk)
         except ValidationError as exc:
-            _add_errors(form, exc)  # shown once, in the form's alert next to the choice
+            add_service_errors(form, exc)  # shown once, in the form's alert next to the choice
     return render(request, "contests/contest_detail.html", _detail_context(request, contest, vote_form=form),
                   status=400)
 
 
+def _results(request: HttpRequest, contest: Contest) -> selectors.ContestResults:
+    """The published snapshot (a `?version=` of an earlier one on request); staff of the centre see the live
+    figures before publication. Anyone else: not found."""
+    version = request.GET.get("version")
+    version = int(version) if version and version.isdigit() and len(version) < 6 else None
+    results = selectors.published_results(contest=contest, version=version)
+    if results is None:
+        if version is None and is_staff_of(request.user, contest.centre_id):
+            return selectors.compute_results(contest=contest)
+        raise Http404
+    return results
+
+
 @public_page("contest-results", timeout=30)
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    """Results per round (online, paper, total, %) with bars, and the final ranking: public once published."""
+    """The results as published (the snapshot): the counting rule, the totals, each round's votes with bars,
+    the final ranking, the tie rule; "corrected on …" with the earlier versions after a republication. Staff
+    also see what is out of the ranking and why, and the contest's history."""
     contest = _contest(pk)
-    if not selectors.results_visible(contest=contest, user=request.user):
+    results = _results(request, contest)
+    is_staff = is_staff_of(request.user, contest.centre_id)
+    for block in results.rounds:
+        top = max((r.total_votes for r in block.ranked), default=0)
+        for r in block.ranked:
+            r.bar = round(r.total_votes * 100 / top) if top and r.total_votes > 0 else 0
+    latest = results.versions[0] if results.versions else None
+    context = {
+        "contest": contest, "results": results, "rounds": results.rounds, "ranking": results.ranking,
+        "published": results.published, "is_staff": is_staff, "latest": latest,
+        "is_latest": results.publication is not None and latest is not None
+        and results.publication.pk == latest.pk,
+        "earlier": [p for p in results.versions if results.publication and p.version < results.publication.version],
+    }
+    if is_staff:
+        context["history"] = selectors.contest_history(contest)[:50]
+        context["problems"] = [] if contest.results_frozen else list(
+            services.publication_problems(contest).values())
+    return render(request, "contests/results.html", context)
+
+
+def _published_or_404(request: HttpRequest, pk: int) -> selectors.ContestResults:
+    contest = _contest(pk)
+    version = request.GET.get("version")
+    results = selectors.published_results(
+        contest=contest, version=int(version) if version and version.isdigit() and len(version) < 6 else None)
+    if results is None:
         raise Http404
-    rounds = []
-    for voting_round in contest.rounds.all():
-        rows = selectors.round_result_rows(voting_round=voting_round)
-        top = max((r["total_votes"] for r in rows), default=0)
-        for r in rows:
-            r["bar"] = round(r["total_votes"] * 100 / top) if top else 0
-        rounds.append({"round": voting_round, "rows": rows, "total": rows[0]["round_total"] if rows else 0})
-    return render(request, "contests/results.html", {
-        "contest": contest, "rounds": rounds, "ranking": selectors.final_ranking(contest=contest),
-        "published": contest.results_published_at is not None,
-    })
+    return results
+
+
+def _open_rows(results: selectors.ContestResults) -> list[dict]:
+    """One row per entry and round, and one per entry of the final ranking: the published figures."""
+    publication = results.publication
+    base = {"contest": results.contest.title_pl, "version": publication.version,
+            "published_at": publication.published_at.isoformat()}
+    rows = []
+    for block in results.rounds:
+        for r in block.rows:
+            rows.append({**base, "round": block.round.label, "rank": r.rank, "entry_id": r.entry_id,
+                         "entry": r.title, "web_votes": r.web_votes, "paper_votes": r.paper_votes,
+                         "voided": r.voided, "total_votes": r.total_votes, "percent": str(r.percent),
+                         "jury_score": None, "final_score": None, "out_of_ranking": r.out_reason or None})
+    for r in results.ranking:
+        rows.append({**base, "round": "final", "rank": r.rank, "entry_id": r.entry.pk, "entry": r.title,
+                     "web_votes": r.web_votes, "paper_votes": r.paper_votes, "voided": r.voided,
+                     "total_votes": r.public_votes, "percent": None,
+                     "jury_score": str(r.commission_score) if results.uses_commission else None,
+                     "final_score": str(r.final_score), "out_of_ranking": None})
+    return rows
+
+
+OPEN_DATA_FIELDS = ["contest", "version", "published_at", "round", "rank", "entry_id", "entry", "web_votes",
+                    "paper_votes", "voided", "total_votes", "percent", "jury_score", "final_score",
+                    "out_of_ranking"]
+
+
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open data: the published snapshot as CSV (UTF-8 with BOM, `;`)."""
+    results = _published_or_404(request, pk)
+    rows = _open_rows(results)
+    return csv_response(f"contest-{pk}-results-v{results.publication.version}.csv", OPEN_DATA_FIELDS,
+                        [["" if row[k] is None else row[k] for k in OPEN_DATA_FIELDS] for row in rows])
+
+
+def results_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """Open data: the published snapshot as JSON, with its rules and totals."""
+    results = _published_or_404(request, pk)
+    publication = results.publication
+    response = JsonResponse({
+        "contest": results.contest.title_pl, "version": publication.version,
+        "published_at": publication.published_at.isoformat(),
+        "correction_reason": publication.reason, "counting_rule": publication.counting_rule,
+        "tie_rule": publication.tie_rule, "scoring_rule": publication.scoring_rule,
+        "totals": publication.totals, "rows": _open_rows(results),
+        "licence": "CC BY 4.0",
+    }, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="contest-{pk}-results-v{publication.version}.json"'
+    return response
 
 
 @login_required
@@ -182,7 +256,7 @@ def jury(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Your score is recorded."))
                 return redirect("contests:jury", pk=contest.pk)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         status = 400

@@ -208,18 +208,36 @@ def _make_contest(centre: Centre, staff: User) -> Contest:
         if n == 0:
             path.append(Entry.Status.WINNER)
         for step, (old, new) in enumerate(itertools.pairwise(path)):
-            EntryStatusChange.objects.create(entry=entry, from_status=old, to_status=new, by=staff,
-                                             at=_at(2024, 9, 5) + dt.timedelta(days=step * 12),
-                                             note="Decyzja komisji")
+            change = EntryStatusChange.objects.create(entry=entry, from_status=old, to_status=new, by=staff,
+                                                      note="Decyzja komisji")
+            EntryStatusChange.objects.filter(pk=change.pk).update(
+                created_at=_at(2024, 9, 5) + dt.timedelta(days=step * 12))
         for seat, juror in enumerate(jurors):
             for criterion in criteria:
                 value = max(Decimal(1), Decimal(criterion.max_score) - (n + seat % 2 + criterion.position) % 5 - n)
                 Score.objects.create(juror=juror, entry=entry, criterion=criterion, value=value,
                                      created_at=_at(2024, 10, 1))
-    contest.results_published_at = _at(2024, 10, 21, 10)
-    contest.results_published_by = staff
-    contest.save(update_fields=["results_published_at", "results_published_by"])
+    _publish_correct_republish(contest, jurors, staff)
     return contest
+
+
+def _publish_correct_republish(contest: Contest, jurors: list, staff: User) -> None:
+    """The whole cycle of a result, through the contest services: published; then a juror's conflict came to
+    light (he had taught the author of the second design), so the office opened a correction, recorded the
+    conflict (his scores of that design stop counting) and republished with the reason. Both versions stay."""
+    from contests import services as contest_services
+    from contests.models import ResultPublication
+
+    first = contest_services.publish_results(contest=contest, by=staff)
+    reason = "Konflikt interesów jurora ujawniony po publikacji: oceny projektu „Toruńskie niebo Kopernika” nie liczą się"
+    contest_services.open_correction(contest=contest, by=staff, reason=reason)
+    second_design = contest.entries.order_by("created_at", "pk")[1]
+    contest_services.record_conflict(juror=jurors[1], entry=second_design, by=staff,
+                                     reason="Był nauczycielem autora projektu")
+    second = contest_services.publish_results(contest=contest, by=staff, reason=reason)
+    ResultPublication.objects.filter(pk=first.pk).update(published_at=_at(2024, 10, 21, 10))
+    ResultPublication.objects.filter(pk=second.pk).update(published_at=_at(2024, 10, 28, 10))
+    Contest.objects.filter(pk=contest.pk).update(results_published_at=_at(2024, 10, 21, 10))
 
 
 def _business_murals(centre: Centre, zone: Zone | None) -> None:

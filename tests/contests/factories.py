@@ -102,6 +102,8 @@ class VoteFactory(factory.django.DjangoModelFactory):
 
     round = factory.SubFactory(VotingRoundFactory)
     entry = factory.SubFactory(EntryFactory, contest=factory.SelfAttribute("..round.contest"))
+    round_entry = factory.LazyAttribute(
+        lambda o: RoundEntry.objects.get_or_create(round=o.round, entry=o.entry)[0])
     voter = factory.SubFactory(UserFactory)
 
 
@@ -113,6 +115,8 @@ class PaperBallotBatchFactory(factory.django.DjangoModelFactory):
     entry = factory.SubFactory(EntryFactory, contest=factory.SelfAttribute("..round.contest"))
     place = "Punkt informacji turystycznej, Rynek Staromiejski 25"
     count = 10
+    protocol_number = factory.Sequence(lambda n: f"P/{n + 1}")
+    counted_by = "Anna Liczyńska"
 
 
 def round_with_entries(contest: Contest, n: int = 3, **kwargs) -> tuple[VotingRound, list[Entry]]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
-from contests.models import Entry, Phase, Score, Vote
+from contests import services
+from contests.models import Entry, Phase, Score, Vote, VotingRound
 from tests.conftest import client_for
 from tests.contests.factories import (
     ContestFactory,
@@ -49,8 +52,10 @@ class TestContests:
         response = client_for(staff).get(url)
         assert response.status_code == 200
         assert response.json()["rounds"][0]["rows"][0]["paper_votes"] == 4
-        contest.results_published_at = timezone.now()
-        contest.save()
+        VotingRound.objects.filter(pk=voting_round.pk).update(starts_at=timezone.now() - dt.timedelta(days=2),
+                                                              ends_at=timezone.now() - dt.timedelta(minutes=1))
+        services.record_protocol(voting_round=voting_round, by=staff, issued=4, returned=4, valid=4, void=0)
+        services.publish_results(contest=contest, by=staff)
         assert api.get(url).json()["ranking"][0]["entry_id"] == a.pk
         round_url = f"/api/v1/contests/rounds/{voting_round.pk}/results/"
         assert api.get(round_url).json()["rows"][0]["percent"] == "100.00"
@@ -105,7 +110,7 @@ class TestEntries:
         assert client_for(entry.submitted_by).post(url, {"to": "eligible"}).status_code == 403
         assert client_for(other_staff).post(url, {"to": "eligible"}).status_code == 404
         bad = client_for(staff).post(url, {"to": "winner"})
-        assert bad.status_code == 400 and "to" in attrs(bad)
+        assert bad.status_code == 400 and "status" in attrs(bad)
         assert client_for(staff).post(url, {"to": "ineligible"}).status_code == 400  # no reason
         ok = client_for(staff).post(url, {"to": "eligible"})
         assert ok.status_code == 200 and ok.json()["status"] == "eligible"

@@ -162,8 +162,9 @@ class TestStatusWorkflow:
 
     def test_move_outside_the_workflow_is_refused(self, contest, staff):
         entry = EntryFactory(contest=contest, status=Entry.Status.SUBMITTED)
-        with pytest.raises(ValidationError, match="cannot go from"):
+        with pytest.raises(ValidationError, match="not possible") as err:
             services.set_entry_status(entry=entry, to=Entry.Status.WINNER, by=staff)
+        assert err.value.error_dict["status"][0].code == "transition_not_allowed"
         entry.refresh_from_db()
         assert entry.status == Entry.Status.SUBMITTED
 
@@ -171,7 +172,7 @@ class TestStatusWorkflow:
         entry = EntryFactory(contest=contest, status=Entry.Status.SUBMITTED)
         with pytest.raises(ValidationError) as err:
             services.set_entry_status(entry=entry, to=Entry.Status.INELIGIBLE, by=staff, reason=" ")
-        assert "reason" in err.value.message_dict
+        assert err.value.error_dict["note"][0].code == "note_required"
 
     def test_database_refuses_ineligible_without_reason(self, contest):
         from django.db import IntegrityError

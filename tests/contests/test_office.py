@@ -113,9 +113,10 @@ class TestAdmin:
         voting_round, (a, *_rest) = round_with_entries(contest)
         url = reverse("admin:contests_paperballotbatch_add")
         bad = office.post(url, {"round": voting_round.pk, "entry": EntryFactory(contest=contest).pk,
-                                "place": "IT", "count": 5, "note": ""})
+                                "place": "IT", "count": 5, "note": "", "protocol_number": "1", "counted_by": "Ala"})
         assert bad.status_code == 200 and "not in this round" in bad.content.decode()
-        office.post(url, {"round": voting_round.pk, "entry": a.pk, "place": "IT", "count": 5, "note": ""})
+        office.post(url, {"round": voting_round.pk, "entry": a.pk, "place": "IT", "count": 5, "note": "",
+                          "protocol_number": "1", "counted_by": "Ala"})
         assert voting_round.paper_batches.get().entered_by == staff
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from contests.models import Entry, Phase, Score, Vote
+from contests import services
+from contests.models import Entry, Phase, Score, Vote, VotingRound
 from tests.contests.factories import (
     ContestFactory,
     CriterionFactory,
@@ -98,8 +101,10 @@ def test_results_page_hidden_until_published_then_shows_bars_and_table(contest, 
     assert browser(resident).get(url).status_code == 404
     assert browser(other_staff).get(url).status_code == 404
     assert browser(staff).get(url).status_code == 200
-    contest.results_published_at = timezone.now()
-    contest.save()
+    VotingRound.objects.filter(pk=voting_round.pk).update(starts_at=timezone.now() - dt.timedelta(days=2),
+                                                          ends_at=timezone.now() - dt.timedelta(minutes=1))
+    services.record_protocol(voting_round=voting_round, by=staff, issued=10, returned=7, valid=7, void=0)
+    services.publish_results(contest=contest, by=staff)
     html = browser().get(url).content.decode()
     assert "result-bars" in html and "100.00" in html
 

@@ -28,6 +28,10 @@ from tests.factories import CentreFactory, StaffFactory, UserFactory
 DAY = timezone.timedelta(days=1)
 
 
+def _re(voting_round, entry) -> RoundEntry:
+    return RoundEntry.objects.get(round=voting_round, entry=entry)
+
+
 @pytest.mark.django_db
 class TestCastingVotes:
     def test_verified_resident_votes_once(self, contest, resident):
@@ -90,14 +94,14 @@ class TestCastingVotes:
 
     def test_database_refuses_a_second_vote(self, contest, resident):
         voting_round, (a, b, _c) = round_with_entries(contest)
-        Vote.objects.create(round=voting_round, entry=a, voter=resident)
+        Vote.objects.create(round=voting_round, entry=a, voter=resident, round_entry=_re(voting_round, a))
         with pytest.raises(IntegrityError):
-            Vote.objects.create(round=voting_round, entry=b, voter=resident)
+            Vote.objects.create(round=voting_round, entry=b, voter=resident, round_entry=_re(voting_round, b))
 
     def test_anonymous_votes_of_erased_voters_do_not_clash(self, contest):
         voting_round, (a, *_rest) = round_with_entries(contest)
-        Vote.objects.create(round=voting_round, entry=a, voter=None)
-        Vote.objects.create(round=voting_round, entry=a, voter=None)
+        Vote.objects.create(round=voting_round, entry=a, voter=None, round_entry=_re(voting_round, a))
+        Vote.objects.create(round=voting_round, entry=a, voter=None, round_entry=_re(voting_round, a))
         assert voting_round.votes.count() == 2
 
 
@@ -138,8 +142,9 @@ class TestPaperBallotsAndVoiding:
         voting_round, (a, b, _c) = round_with_entries(contest)
         VoteFactory(round=voting_round, entry=a)
         services.add_paper_ballots(voting_round=voting_round, entry=b, place="IT Rynek Staromiejski 25", count=30,
-                                   by=staff)
-        services.add_paper_ballots(voting_round=voting_round, entry=a, place="Dwór Artusa", count=5, by=staff)
+                                   by=staff, protocol_number="IT/1", counted_by="Anna")
+        services.add_paper_ballots(voting_round=voting_round, entry=a, place="Dwór Artusa", count=5, by=staff,
+                                   protocol_number="DA/1", counted_by="Anna")
         rows = {r["entry"]: r for r in selectors.round_result_rows(voting_round=voting_round)}
         assert (rows[b]["online_votes"], rows[b]["paper_votes"], rows[b]["total_votes"]) == (0, 30, 30)
         assert (rows[a]["online_votes"], rows[a]["paper_votes"], rows[a]["total_votes"]) == (1, 5, 6)
@@ -154,7 +159,7 @@ class TestPaperBallotsAndVoiding:
         with pytest.raises(ValidationError) as err:
             services.add_paper_ballots(voting_round=voting_round, entry=EntryFactory(contest=contest), place="",
                                        count=0, by=staff)
-        assert set(err.value.message_dict) == {"entry", "place", "count"}
+        assert set(err.value.message_dict) == {"entry", "place", "count", "protocol_number", "counted_by"}
 
     def test_voided_vote_leaves_the_results_and_stays_visible_to_staff(self, contest, staff):
         voting_round, (a, b, _c) = round_with_entries(contest)
