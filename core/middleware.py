@@ -75,11 +75,9 @@ class BadInputMiddleware:
 
     def check(self, request: HttpRequest) -> tuple[str, str] | None:
         path = request.path_info
-        raw_path = request.META.get("PATH_INFO", "")
-        # Django decodes the path leniently; re-read the raw bytes to catch broken UTF-8 and encoded surrogates.
-        # PATH_INFO is already percent-decoded by the server, as latin-1 text of the raw bytes.
-        raw = raw_path.encode("latin-1", "replace") if isinstance(raw_path, str) else raw_path
-        decoded = _decode_raw(raw)
+        # Django keeps bytes that are not UTF-8 percent-encoded in path_info ("%ED%A0%80" for an encoded
+        # surrogate): decode those once more, strictly, to refuse them.
+        decoded = _decode_raw(unquote_to_bytes(path.encode("utf-8", "surrogatepass")))
         problem = text_problem(path) or (text_problem(decoded) if decoded is not None else
                                          _("The address is not valid UTF-8."))
         if problem:

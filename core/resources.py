@@ -38,6 +38,11 @@ class CentreResource(resources.ModelResource):
     def get_queryset(self) -> QuerySet:
         return super().get_queryset().filter(**{self.centre_path: self.centre})
 
+    def export(self, *args, **kwargs) -> tablib.Dataset:
+        """Every text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is neutralised, in
+        CSV and XLSX alike (openpyxl writes a text starting with "=" as a formula)."""
+        return neutralised(super().export(*args, **kwargs))
+
     def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
         headers = [str(h).strip() for h in (dataset.headers or [])]
         dataset.headers = headers
@@ -128,6 +133,20 @@ class ChoiceWidget(widgets.CharWidget):
 
 class TrimmedCharWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs) -> str:
-        return "" if value is None else str(value).strip()
+        from .csv import FORMULA_STARTS
+
+        text = "" if value is None else str(value).strip()
+        # An exported "'+48 600…" (neutralised on export) imports back as "+48 600…".
+        if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+            text = text[1:]
+        return text
 
 
+def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    """The same dataset with formula-looking text cells made inert (core.csv.safe_cell)."""
+    from .csv import safe_cell
+
+    clean = tablib.Dataset(headers=[safe_cell(str(h)) for h in dataset.headers or []], title=dataset.title)
+    for row in dataset:
+        clean.append([safe_cell(cell) for cell in row])
+    return clean
