@@ -28,6 +28,7 @@ from import_export.results import RowResult
 from centres.models import Centre
 from core import office as registry
 from core.csv import csv_bytes
+from core.errors import Code, refusal
 from core.office import Dataset
 from core.resources import CentreResource
 
@@ -55,7 +56,7 @@ def datasets_for(user) -> list[Dataset]:
 def file_format(filename: str) -> str:
     ext = PurePath(filename).suffix.lower().lstrip(".")
     if ext not in FORMATS:
-        raise ValidationError({"file": _("Upload a CSV or XLSX file.")})
+        raise refusal("file", _("Upload a CSV or XLSX file."), Code.IMPORT_FORMAT)
     return ext
 
 
@@ -73,13 +74,13 @@ def read_dataset(content: bytes, fmt: str) -> tablib.Dataset:
         else:
             dataset = tablib.Dataset().load(io.BytesIO(content), format="xlsx")
     except UnicodeDecodeError:
-        raise ValidationError({"file": _("The CSV file is not in UTF-8. Save it as “CSV UTF-8” and try again.")}) \
-            from None
+        raise refusal("file", _("The CSV file is not in UTF-8. Save it as “CSV UTF-8” and try again."),
+                      Code.IMPORT_UNREADABLE) from None
     except Exception:
-        raise ValidationError({"file": _("The file could not be read as %(format)s.") % {"format": fmt.upper()}}) \
-            from None
+        raise refusal("file", _("The file could not be read as %(format)s.") % {"format": fmt.upper()},
+                      Code.IMPORT_UNREADABLE) from None
     if not dataset.headers:
-        raise ValidationError({"file": _("The file is empty.")})
+        raise refusal("file", _("The file is empty."), Code.IMPORT_UNREADABLE)
     return dataset
 
 
@@ -123,10 +124,11 @@ def start_import(*, user, centre, dataset_key: str, upload) -> dict:
     """Store the upload and queue its dry run. Refuses unknown datasets, other formats and oversized files."""
     spec = datasets().get(dataset_key)
     if spec is None or not spec.may_import(user):
-        raise ValidationError({"dataset": _("This dataset cannot be imported.")})
+        raise refusal("dataset", _("This dataset cannot be imported."), Code.IMPORT_NOT_ALLOWED)
     fmt = file_format(upload.name)
     if upload.size > MAX_IMPORT_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // 2**20}})
+        raise refusal("file", _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // 2**20},
+                      Code.TOO_LARGE)
     content = upload.read()
     read_dataset(content, fmt)  # refuse an unreadable file at once, on the form
     job_id = uuid.uuid4().hex
@@ -144,9 +146,9 @@ def confirm_import(*, job_id: str, user) -> dict:
     """Queue the real import of a checked file; a second confirmation of the same job is refused."""
     job = get_job(job_id)
     if job is None or job["state"] != State.CHECKED:
-        raise ValidationError(_("This file is not ready to import: check it again."))
+        raise ValidationError(_("This file is not ready to import: check it again."), code=str(Code.IMPORT_NOT_READY))
     if not cache.add(f"{_key(job_id)}:confirmed", user.pk, JOB_TTL):
-        raise ValidationError(_("This file is already being imported."))
+        raise ValidationError(_("This file is already being imported."), code=str(Code.IMPORT_NOT_READY))
     job.update(state=State.IMPORTING, processed=0, confirmed_by=user.pk)
     _save_job(job)
     run_import.delay(job_id, dry_run=False)

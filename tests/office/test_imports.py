@@ -346,3 +346,24 @@ def test_office_staff_can_download_every_export(staff, key):
     response = client_as(staff).get(reverse("office:export", args=[key, "csv"]))
     assert response.status_code == 200, key
     assert response["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize(("name", "content", "code"), [
+    ("firms.pdf", b"%PDF-1.4", "import_format"),
+    ("firms.csv", "nip,name\n".encode("utf-16"), "import_unreadable"),
+    ("firms.csv", b"", "import_unreadable"),
+])
+def test_a_refused_file_carries_a_code(staff, centre, name, content, code):
+    with pytest.raises(imports.ValidationError) as refused:
+        imports.start_import(user=staff, centre=centre, dataset_key="businesses",
+                             upload=SimpleUploadedFile(name, content))
+    assert [e.code for e in refused.value.error_dict["file"]] == [code]
+
+
+def test_a_dataset_the_person_may_not_import_and_an_unchecked_job_carry_codes(staff, centre):
+    with pytest.raises(imports.ValidationError) as refused:
+        imports.start_import(user=staff, centre=centre, dataset_key="murals", upload=csv_upload(HEADER))
+    assert [e.code for e in refused.value.error_dict["dataset"]] == ["import_not_allowed"]
+    with pytest.raises(imports.ValidationError) as refused:
+        imports.confirm_import(job_id="no-such-job", user=staff)
+    assert [e.code for e in refused.value.error_list] == ["import_not_ready"]
