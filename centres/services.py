@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.errors import Code, refusal
+
 from .models import Business, BusinessMembership, Centre, FeeRate, Street, User, Zone
 from .selectors import overlapping_rates
 from .validators import normalise_nip
@@ -31,7 +33,8 @@ def create_fee_rate(*, zone: Zone, use: str, price_pln: Decimal, valid_from: dt.
         with transaction.atomic():
             rate.save()
     except IntegrityError as exc:  # the PostgreSQL exclusion constraint, should a writer bypass this service
-        raise ValidationError({"valid_from": _("This period overlaps another rate of the same zone and use.")}) from exc
+        raise refusal("valid_from", _("This period overlaps another rate of the same zone and use."),
+                      Code.RATE_OVERLAP) from exc
     return rate
 
 
@@ -50,8 +53,8 @@ def _refuse_overlap(rate: FeeRate) -> None:
     clash = overlapping_rates(zone=rate.zone, use=rate.use, valid_from=rate.valid_from, valid_to=rate.valid_to,
                               exclude_pk=rate.pk).first()
     if clash is not None:
-        raise ValidationError({"valid_from": _("This period overlaps the rate valid from %(start)s (%(price)s PLN).")
-                               % {"start": clash.valid_from.isoformat(), "price": clash.price_pln}})
+        raise refusal("valid_from", _("This period overlaps the rate valid from %(start)s (%(price)s PLN).")
+                      % {"start": clash.valid_from.isoformat(), "price": clash.price_pln}, Code.RATE_OVERLAP)
 
 
 @transaction.atomic

@@ -42,7 +42,7 @@ def test_overlapping_rate_is_refused(zone, rates, start, end):
     with pytest.raises(ValidationError) as exc:
         services.create_fee_rate(zone=zone, use="cafe_garden", price_pln=Decimal("6.00"), valid_from=start,
                                  valid_to=end)
-    assert "valid_from" in exc.value.message_dict
+    assert [e.code for e in exc.value.error_dict["valid_from"]] == ["rate_overlap"]
     assert FeeRate.objects.filter(zone=zone).count() == 2
 
 
