@@ -13,7 +13,7 @@ stored body holds no per-user part. Answers carry an `ETag` (a conditional GET g
 `Cache-Control: max-age=0, must-revalidate`, so browsers and a reverse proxy revalidate cheaply but never show
 a stale list.
 
-Use: `@public_page("perks")` on a function view, `PublicCacheMixin` with `public_cache_area = "perks"` on a DRF
+Off with `settings.PUBLIC_CACHE = False` (the benchmark's "before" figures). Use: `@public_page("perks")` on a function view, `PublicCacheMixin` with `public_cache_area = "perks"` on a DRF
 view set (JSON answers only). Changes that bypass model signals (`QuerySet.update()`, raw SQL) call `bump()`.
 """
 
@@ -25,6 +25,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -47,6 +48,10 @@ AREAS: dict[str, tuple[str, ...]] = {
                  "murals.MuralDesignEntry", "contests.Contest", "contests.Phase", "contests.Entry",
                  "contests.EntryImage", "contests.Nomination", "contests.VotingRound", "contests.RoundEntry",
                  "contests.Criterion"),
+    # The open-data layers of the map (core.opendata): gardens, murals, partners.
+    "open-data": ("centres.Centre", "centres.Business", "centres.Street", "centres.Zone", "gardens.Season",
+                  "gardens.GardenApplication", "murals.Artist", "murals.Wall", "murals.Mural", "murals.MuralPhoto",
+                  "loyalty.Partner", "loyalty.Perk"),
     "contest-results": ("centres.Centre", "contests.Contest", "contests.Entry", "contests.VotingRound",
                         "contests.RoundEntry", "contests.Vote", "contests.PaperBallotBatch", "contests.Score",
                         "contests.Criterion", "contests.JuryMember"),
@@ -55,6 +60,7 @@ DEFAULT_TIMEOUT = 300  # seconds; the day is part of the key, so date-bound list
 CSRF_PLACEHOLDER = "__public_cache_csrf_token__"
 _KEY_PREFIX = "public"
 _TOKEN_RE = re.compile(r"[A-Za-z0-9]{64}")
+KEPT_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin", "Link", "Content-Language")
 
 
 def register(area: str, *model_labels: str) -> None:
@@ -174,7 +180,7 @@ def _without_csrf_tokens(request: HttpRequest, body: str) -> tuple[str, bool] | 
     return body, found
 
 
-def _storable(request: HttpRequest, response: HttpResponse, *, content_type: str) -> dict | None:
+def _storable(request: HttpRequest, response: HttpResponse, *, content_type: str | tuple[str, ...]) -> dict | None:
     if response.status_code != 200 or getattr(response, "streaming", False) or response.cookies:
         return None
     if not response.get("Content-Type", "").startswith(content_type):
@@ -191,7 +197,9 @@ def _storable(request: HttpRequest, response: HttpResponse, *, content_type: str
         return None
     body, has_token = cleaned
     return {"body": body, "csrf": has_token, "content_type": response["Content-Type"], "charset": charset,
-            "etag": hashlib.md5(body.encode(charset), usedforsecurity=False).hexdigest()}
+            "etag": hashlib.md5(body.encode(charset), usedforsecurity=False).hexdigest(),
+            "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+            "vary": ("Accept-Language", "Cookie", *(("Accept",) if "Accept" in response.get("Vary", "") else ()))}
 
 
 def _respond(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
@@ -208,19 +216,21 @@ def _respond(request: HttpRequest, entry: dict, state: str) -> HttpResponse:
         if entry["csrf"]:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(body.encode(entry["charset"]), content_type=entry["content_type"])
+        for header, value in entry.get("headers", {}).items():
+            response[header] = value
     response["ETag"] = etag
     response["Cache-Control"] = ("private" if entry["csrf"] else "public") + ", max-age=0, must-revalidate"
     response["X-Public-Cache"] = state
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    patch_vary_headers(response, entry.get("vary", ("Accept-Language", "Cookie")))
     return response
 
 
 def serve(request: HttpRequest, area: str, render: Callable[[], HttpResponse], *, timeout: int = DEFAULT_TIMEOUT,
-          content_type: str = "text/html", vary_on_accept: bool = False) -> HttpResponse:
+          content_type: str | tuple[str, ...] = "text/html", vary_on_accept: bool = False) -> HttpResponse:
     """The cached response of a public read, or `render()`'s (stored when it may be)."""
     if area not in AREAS:
         raise ValueError(f"Unknown public cache area {area!r}")
-    if not _cacheable_request(request):
+    if not getattr(settings, "PUBLIC_CACHE", True) or not _cacheable_request(request):
         return render()
     key = _key(request, area, vary_on_accept=vary_on_accept)
     entry = cache.get(key)
@@ -254,8 +264,10 @@ class PublicCacheMixin:
 
     public_cache_area: str = ""
     public_cache_timeout: int = DEFAULT_TIMEOUT
+    public_cache_content_types: tuple[str, ...] = ("application/json",)
 
     def dispatch(self, request, *args, **kwargs):
         parent = super().dispatch
         return serve(request, self.public_cache_area, lambda: parent(request, *args, **kwargs),
-                     timeout=self.public_cache_timeout, content_type="application/json", vary_on_accept=True)
+                     timeout=self.public_cache_timeout, content_type=self.public_cache_content_types,
+                     vary_on_accept=True)

@@ -19,6 +19,7 @@ from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.cache import PublicCacheMixin
 from core.csv import csv_bytes
 
 LICENCE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/deed.pl",
@@ -31,8 +32,12 @@ OPEN_DATA_DESCRIPTION = (
     "the building. No authentication; the answer is the same for everyone.")
 
 
-class OpenDataView(APIView):
-    """One dataset in two formats. Subclasses set `dataset`, `fields` and implement `records()`."""
+class OpenDataView(PublicCacheMixin, APIView):
+    """One dataset in two formats. Subclasses set `dataset`, `fields` and implement `records()`.
+    Answers come from core.cache (area "open-data"), rendered again after any change of what the layers show."""
+
+    public_cache_area = "open-data"
+    public_cache_content_types = ("application/geo+json", "text/csv")
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: ClassVar[list] = []  # public and anonymous: no session, no CSRF

@@ -243,3 +243,20 @@ def test_a_lost_version_key_starts_again_above_every_earlier_version(perk):
     before = public_cache.versions(["perks"])["perks"]
     cache.delete("public:v:perks")
     assert public_cache.versions(["perks"])["perks"] > before
+
+
+def test_the_open_data_layers_are_cached_and_show_a_new_partner_at_once(client, partner, business):
+    url = reverse("open-data-partners-geojson")
+    before = client.get(url)
+    assert before.status_code == 200
+    again = client.get(url)
+    assert again["X-Public-Cache"] == "hit" and again["Access-Control-Allow-Origin"] == "*"
+    assert again.json() == before.json()
+    from tests.factories import BusinessFactory
+
+    PartnerFactory(centre=business.centre, business=BusinessFactory(centre=business.centre, zone=business.zone))
+    after = client.get(url)
+    assert after["X-Public-Cache"] == "miss"
+    assert len(after.json()["features"]) == len(before.json()["features"]) + 1
+    csv = client.get(reverse("open-data-partners-csv"))
+    assert client.get(reverse("open-data-partners-csv"))["Content-Disposition"] == csv["Content-Disposition"]
