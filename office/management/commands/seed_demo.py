@@ -9,6 +9,8 @@ e-mails are kept in memory and counted, never printed to the console.
 from __future__ import annotations
 
 import io
+import logging
+from contextlib import contextmanager
 from importlib import import_module
 
 from django.apps import apps
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         verbose = options.get("verbosity", 1) >= 2
         app_out = self.stdout if verbose else io.StringIO()
         backend = settings.EMAIL_BACKEND if verbose else LOCMEM
-        with override_settings(EMAIL_BACKEND=backend):
+        with override_settings(EMAIL_BACKEND=backend), _quiet(not verbose):
             if not verbose:
                 mail.outbox = []
             with transaction.atomic():  # e-mails scheduled on commit are sent when this block ends
@@ -90,3 +92,16 @@ def _demo_module(app: str):
         if exc.name != f"{app}.demo":
             raise
         return None
+
+
+@contextmanager
+def _quiet(enabled: bool):
+    """Without -v 2, what the seeding logs below a warning (each in-process task, each PDF font subset) is not
+    printed."""
+    previous = logging.root.manager.disable
+    if enabled:
+        logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
