@@ -27,7 +27,7 @@ def tables_holding(marker: str) -> list[str]:
     needle = marker.lower()
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - table names from the introspection
+            cursor.execute(f'SELECT * FROM "{table}"')
             columns = [c[0] for c in cursor.description]
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
@@ -133,7 +133,7 @@ def test_every_model_with_a_text_field_naming_a_person_is_registered():
     missing = []
     for model in apps.get_models():
         label = model._meta.label
-        if not label.split(".")[0] in {"centres", "loyalty", "gardens", "contests", "murals", "core"}:
+        if label.split(".")[0] not in {"centres", "loyalty", "gardens", "contests", "murals", "core"}:
             continue
         for field in model._meta.get_fields():
             if getattr(field, "name", "") in personal_names and label not in not_a_person \
