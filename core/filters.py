@@ -32,6 +32,8 @@ def _is_integer_filter(filter_) -> bool:
     if issubclass(field_class, forms.IntegerField):
         return True
     if issubclass(field_class, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+        if filter_.extra.get("to_field_name") not in (None, "pk", "id"):
+            return False  # chosen by another field (e.g. a centre by its slug), not by a number
         queryset = filter_.extra.get("queryset")
         model = getattr(queryset, "model", None) if queryset is not None and not callable(queryset) else None
         pk = model._meta.pk if model is not None else None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin_scoping import CentreScopedAdmin, CentreScopedTabularInline
 from contests.models import Contest, Entry
+from core.uploads import IMAGE, check_upload
 
 from . import services
 from .models import Artist, Mural, MuralDesignEntry, MuralPhoto, MuralStatusChange, Wall
@@ -63,8 +64,27 @@ class NoteActionForm(ActionForm):
                            help_text=_("Needed for “needs maintenance” and “removed”."))
 
 
+class MuralPhotoForm(forms.ModelForm):
+    """A new photo passes the one upload check (core.uploads) here and is added by the service on save."""
+
+    class Meta:
+        model = MuralPhoto
+        fields = ["image", "alt_pl", "alt_en", "credit", "position"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image is not None and "image" in self.changed_data:
+            try:
+                check_upload(image, kinds={IMAGE}, field="image")
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["image"]) from exc
+            image.seek(0)
+        return image
+
+
 class MuralPhotoInline(CentreScopedTabularInline):
     model = MuralPhoto
+    form = MuralPhotoForm
     extra = 1
     fields = ["image", "alt_pl", "alt_en", "credit", "position"]
 
@@ -116,10 +136,9 @@ class MuralAdmin(CentreScopedAdmin):
     list_display = ["title", "centre", "year", "status", "address", "zone", "trail_order"]
     list_filter = ["centre", "status", "year", "zone"]
     search_fields = ["title", "address", "artists__name", "sponsors__name"]
-    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["artists", "sponsors"]
     raw_id_fields = ["winning_entry"]
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["slug", "status", "created_at", "updated_at"]
     inlines = [MuralPhotoInline, MuralHistoryInline]
     action_form = NoteActionForm
     actions = [export_register_csv, *(_status_action(s) for s in Mural.Status.values)]
@@ -128,9 +147,44 @@ class MuralAdmin(CentreScopedAdmin):
         return super().get_queryset(request).select_related("centre", "zone")
 
     def save_model(self, request: HttpRequest, obj: Mural, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.record_registration(mural=obj, by=request.user)
+        """Through the service (the same checks as the API); the form has checked the links already."""
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.MURAL_FIELDS if name in data}
+        links = {"artists": list(data.get("artists") or []), "sponsors": list(data.get("sponsors") or [])}
+        if change:
+            mural = services.update_mural(mural=obj, by=request.user, **links, **fields)
+        else:
+            named = {"title", "year", "area_m2", "address"}
+            mural = services.create_mural(centre=data["centre"], by=request.user, title=data["title"],
+                                          year=data["year"], area_m2=data["area_m2"],
+                                          address=data.get("address", ""), **links,
+                                          **{k: v for k, v in fields.items() if k not in named})
+        obj.pk, obj.slug = mural.pk, mural.slug
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change) -> None:
+        for formset in formsets:  # artists and sponsors were set by the service
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not MuralPhoto:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for f in formset.forms:
+            if not f.has_changed() or f in formset.deleted_forms:
+                continue
+            data = f.cleaned_data
+            if f.instance.pk is None:
+                formset.new_objects.append(services.add_photo(
+                    mural=form.instance, by=request.user, image=data["image"], alt_pl=data.get("alt_pl", ""),
+                    alt_en=data.get("alt_en", ""), credit=data.get("credit", "")))
+            else:
+                f.save()
+                formset.changed_objects.append((f.instance, f.changed_data))
+        for f in formset.deleted_forms:
+            if f.instance.pk is not None:
+                f.instance.delete()
+                formset.deleted_objects.append(f.instance)
 
 
 @admin.register(Wall)
@@ -140,6 +194,17 @@ class WallAdmin(CentreScopedAdmin):
     list_filter = ["centre", "zone"]
     search_fields = ["address", "building_owner", "contest__title_pl"]
     actions = ["mural_from_winner"]
+
+    def save_model(self, request: HttpRequest, obj: Wall, form, change: bool) -> None:
+        """Through the service (the same checks as the API, the photo through the one upload check)."""
+        data = form.cleaned_data
+        fields = {name: data[name] for name in services.WALL_FIELDS if name in data}
+        if "photo" in fields and "photo" not in form.changed_data:
+            fields.pop("photo")
+        wall = (services.save_wall(wall=obj, by=request.user, **fields) if change
+                else services.save_wall(centre=data["centre"], by=request.user, **fields))
+        obj.pk = wall.pk
+        obj._state.adding = False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "contest":

@@ -3,8 +3,6 @@ walls with their design contests, artists, and the walking trail. Registered on 
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -17,7 +15,6 @@ from rest_framework.response import Response
 
 from centres.selectors import is_staff_of
 from core.api import ReadOnlyOrStaff, router
-from core.api_errors import as_drf_error
 
 from . import selectors, services
 from .filters import ArtistFilter, MuralFilter, TrailFilter, WallFilter
@@ -36,16 +33,6 @@ from .serializers import (
 WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]  # nothing is deleted: murals are "removed"
 
 
-def _call(fn, **kwargs):
-    """Run a service; its refusals become API errors (400 with field messages, 403)."""
-    try:
-        return fn(**kwargs)
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc)) from exc
-
-
 class MuralViewSet(viewsets.ModelViewSet):
     """The register: everyone reads every mural except removed ones (staff of the centre see those too).
     Office staff of the mural's centre add and change murals and move their status."""
@@ -62,13 +49,13 @@ class MuralViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: MuralSerializer) -> None:
         data = dict(serializer.validated_data)
-        mural = _call(services.create_mural, by=self.request.user, **data)
+        mural = services.create_mural(by=self.request.user, **data)
         serializer.instance = selectors.mural_list().get(pk=mural.pk)
 
     def perform_update(self, serializer: MuralSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("centre", None)  # a mural stays in its centre
-        mural = _call(services.update_mural, mural=serializer.instance, by=self.request.user, **data)
+        mural = services.update_mural(mural=serializer.instance, by=self.request.user, **data)
         serializer.instance = selectors.mural_list().get(pk=mural.pk)
 
     @extend_schema(request=MuralStatusSerializer, responses={200: MuralSerializer})
@@ -80,7 +67,7 @@ class MuralViewSet(viewsets.ModelViewSet):
         mural = self.get_object()
         body = MuralStatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(services.change_mural_status, mural=mural, to=body.validated_data["status"], by=request.user,
+        services.change_mural_status(mural=mural, to=body.validated_data["status"], by=request.user,
               note=body.validated_data.get("note", ""))
         return Response(MuralSerializer(selectors.mural_list().get(pk=mural.pk), context={"request": request}).data)
 
@@ -103,7 +90,7 @@ class MuralViewSet(viewsets.ModelViewSet):
         mural = self.get_object()
         body = PhotoUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        photo = _call(services.add_photo, mural=mural, by=request.user, **body.validated_data)
+        photo = services.add_photo(mural=mural, by=request.user, **body.validated_data)
         return Response(PhotoSerializer(photo, context={"request": request}).data, status=201)
 
 
@@ -124,13 +111,13 @@ class WallViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
 
     def perform_create(self, serializer: WallSerializer) -> None:
         data = dict(serializer.validated_data)
-        wall = _call(services.save_wall, by=self.request.user, **data)
+        wall = services.save_wall(by=self.request.user, **data)
         serializer.instance = self._reload(wall)
 
     def perform_update(self, serializer: WallSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("centre", None)
-        wall = _call(services.save_wall, wall=serializer.instance, by=self.request.user, **data)
+        wall = services.save_wall(wall=serializer.instance, by=self.request.user, **data)
         serializer.instance = self._reload(wall)
 
 
@@ -148,13 +135,13 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
     def perform_create(self, serializer: ArtistSerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = _call(services.create_artist, centre=data["centre"], by=self.request.user,
+        serializer.instance = services.create_artist(centre=data["centre"], by=self.request.user,
                                     name=data["name"], website=data.get("website", ""))
 
     def perform_update(self, serializer: ArtistSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("centre", None)
-        serializer.instance = _call(services.update_artist, artist=serializer.instance, by=self.request.user,
+        serializer.instance = services.update_artist(artist=serializer.instance, by=self.request.user,
                                     **data)
 
 

@@ -151,8 +151,9 @@ def _finished_contest(centre: Centre, staff: User, zone: Zone | None) -> None:
                  (Mural.Status.APPROVED, Mural.Status.BEING_PAINTED, _at(2025, 5, 5), "Start prac"),
                  (Mural.Status.BEING_PAINTED, Mural.Status.COMPLETED, _at(2025, 6, 27), "Odbiór prac")]
         for old, new, at, note in steps:
-            MuralStatusChange.objects.create(mural=mural, from_status=old, to_status=new, by=staff, created_at=at,
-                                             note=note)
+            change = MuralStatusChange.objects.create(mural=mural, from_status=old, to_status=new, by=staff,
+                                                      note=note)
+            MuralStatusChange.objects.filter(pk=change.pk).update(created_at=at)
         taken = set(Mural.objects.filter(centre=centre).values_list("trail_order", flat=True))
         mural.status = Mural.Status.COMPLETED
         mural.year = 2025
@@ -259,8 +260,9 @@ def _business_murals(centre: Centre, zone: Zone | None) -> None:
             centre=centre, name=artist_name, slug=services.unique_slug(Artist, centre, artist_name))
         mural.artists.add(artist)
         mural.sponsors.add(*[businesses[s] for s in sponsors if s in businesses])
-        MuralStatusChange.objects.create(mural=mural, from_status="", to_status=status,
-                                         created_at=_at(year, 9, 1), note="Wpis do rejestru (dane demonstracyjne)")
+        change = MuralStatusChange.objects.create(mural=mural, from_status="", to_status=status,
+                                                  note="Wpis do rejestru (dane demonstracyjne)")
+        MuralStatusChange.objects.filter(pk=change.pk).update(created_at=_at(year, 9, 1))
         for n in range(2):
             MuralPhoto.objects.create(
                 mural=mural, position=n, credit="Biuro Toruńskiego Centrum Miasta",

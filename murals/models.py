@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contests.models import Entry
 from core.i18n import bilingual
+from core.models import StatusChange
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -213,18 +212,14 @@ class MuralPhoto(models.Model):
         return bilingual(self, "alt")
 
 
-class MuralStatusChange(models.Model):
-    """History of a mural's status: who moved it, when and why. Never edited."""
+class MuralStatusChange(StatusChange):
+    """History of a mural's status (core.workflow): who moved it, when and why. Never edited."""
 
     mural = models.ForeignKey(Mural, on_delete=models.CASCADE, related_name="history", verbose_name=_("mural"))
-    from_status = models.CharField(_("from"), max_length=24, choices=Mural.Status.choices)
-    to_status = models.CharField(_("to"), max_length=24, choices=Mural.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
+    from_status = models.CharField(_("from"), max_length=30, choices=Mural.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=Mural.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("mural status change")
         verbose_name_plural = _("mural status changes")
         ordering = ["mural", "created_at", "pk"]

@@ -1,17 +1,20 @@
 """Writes of the mural register. Each is atomic, checks who acts, and refuses with field messages.
 
-The mural workflow is one dict of allowed moves (`MURAL_TRANSITIONS`) and one locking function
-(`change_mural_status`). Design submissions go through the contest engine (`contests.services.submit_entry`).
+The mural workflow is one table of moves on core.workflow (`MURAL_WORKFLOW`); `change_mural_status` makes a
+move. Design submissions go through the contest engine (`contests.services.submit_entry`); every upload passes
+the one check (core.uploads) and is stored under a random name with its sniffed extension. Every refusal carries
+a code (core.errors.Code).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,13 +22,14 @@ from django.utils.translation import gettext as _
 from centres.models import Business, Centre, Street, Zone
 from centres.selectors import is_staff_of
 from contests.models import Contest, Entry, Phase
+from core.errors import Code, refusal
+from core.money import round_money
+from core.uploads import IMAGE, PDF, check_upload
+from core.workflow import Move, Workflow
 
 from .models import Artist, Mural, MuralPhoto, MuralStatusChange, Wall
 
 MAX_DESIGN_IMAGES = 6
-MAX_DESIGN_IMAGE_BYTES = 10 * 2**20
-MAX_DESIGN_PDF_BYTES = 20 * 2**20
-IMAGE_KINDS = {"jpg", "png", "webp"}
 
 S = Mural.Status
 # The mural workflow: the only moves allowed. A wall in the Old Town needs the monuments conservator's approval
@@ -41,9 +45,24 @@ MURAL_TRANSITIONS: dict[str, set[str]] = {
 # Moves that must say why.
 NOTE_REQUIRED = {S.REMOVED, S.NEEDS_MAINTENANCE}
 
+MURAL_WORKFLOW = Workflow(
+    model=Mural, history=MuralStatusChange, subject_field="mural",
+    moves=[Move(source, target, "staff", note_required=target in NOTE_REQUIRED)
+           for source, targets in MURAL_TRANSITIONS.items() for target in sorted(targets)],
+    actors={"staff": lambda user, mural: is_staff_of(user, mural.centre_id)},
+)
+# The code of each field a place or link check names (mural_problems, wall_problems).
+PROBLEM_CODES = {"trail_order": Code.TRAIL_PLACE_TAKEN, "latitude": Code.INVALID, "longitude": Code.INVALID}
 
-def _error(message: str, field: str = NON_FIELD_ERRORS) -> ValidationError:
-    return ValidationError({field: message})
+
+def _error(message: str, field: str = NON_FIELD_ERRORS, code: Code = Code.INVALID) -> ValidationError:
+    return refusal(field, message, code)
+
+
+def _refuse_problems(errors: Mapping[str, str]) -> None:
+    if errors:
+        raise ValidationError({field: ValidationError(message, code=str(PROBLEM_CODES.get(field, Code.OUT_OF_SCOPE)))
+                               for field, message in errors.items()})
 
 
 def require_staff(user, centre_id: int) -> None:
@@ -53,7 +72,7 @@ def require_staff(user, centre_id: int) -> None:
 
 
 def _round(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_money(value)
 
 
 def unique_slug(model, centre: Centre, text: str, exclude_pk: int | None = None) -> str:
@@ -81,7 +100,7 @@ def get_or_create_artist(*, centre: Centre, name: str, website: str = "") -> Art
     """The centre's artist of this name (matched case-insensitively), created when new."""
     name = " ".join((name or "").split())
     if not name:
-        raise _error(_("Give the artist's name."), "name")
+        raise _error(_("Give the artist's name."), "name", Code.REQUIRED)
     found = Artist.objects.filter(centre=centre, name__iexact=name).first()
     if found is not None:
         return found
@@ -127,7 +146,7 @@ def _check_contest(centre: Centre, contest: Contest | None, wall_pk: int | None 
     if contest.kind != Contest.Kind.MURAL_DESIGN:
         return {"contest": _("Only a mural-design contest can be linked to a wall.")}
     if Wall.objects.filter(contest=contest).exclude(pk=wall_pk).exists():
-        return {"contest": _("This contest is already linked to another wall.")}
+        return {"contest": _("This contest is already linked to another wall.")}  # code: out_of_scope
     return {}
 
 
@@ -143,18 +162,19 @@ def save_wall(*, by, centre: Centre | None = None, wall: Wall | None = None, **f
     """
     if wall is None:
         if centre is None:
-            raise _error(_("Choose the centre."), "centre")
+            raise _error(_("Choose the centre."), "centre", Code.REQUIRED)
         wall = Wall(centre=centre)
     require_staff(by, wall.centre_id)
+    photo = fields.get("photo")
+    if photo and isinstance(photo, UploadedFile):
+        fields["photo"] = check_upload(photo, kinds={IMAGE}, field="photo").as_file()
     for name in WALL_FIELDS:
         if name in fields:
             setattr(wall, name, fields[name] if fields[name] is not None or name in
                     ("street", "zone", "contest") else "")
     if wall.street_id and not wall.zone_id:
         wall.zone = wall.street.zone
-    errors = wall_problems(wall)
-    if errors:
-        raise ValidationError(errors)
+    _refuse_problems(wall_problems(wall))
     _full_clean(wall)
     wall.save()
     return wall
@@ -172,41 +192,6 @@ def entries_open(wall: Wall) -> bool:
 
 # --- Design submission ---------------------------------------------------------------------------------
 
-def check_design_image(upload) -> None:
-    """A design image must really be a JPEG, PNG or WebP (by its content, not its name) within the size limit."""
-    import filetype
-    from PIL import Image, UnidentifiedImageError
-
-    name = getattr(upload, "name", "?")
-    if getattr(upload, "size", 0) > MAX_DESIGN_IMAGE_BYTES:
-        raise _error(_("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": MAX_DESIGN_IMAGE_BYTES // 2**20},
-                     "images")
-    upload.seek(0)
-    kind = filetype.guess(upload.read(262))
-    upload.seek(0)
-    if kind is None or kind.extension not in IMAGE_KINDS:
-        raise _error(_("“%(name)s” is not an image (use JPEG, PNG or WebP).") % {"name": name}, "images")
-    try:
-        Image.open(upload).verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise _error(_("“%(name)s” is not an image (use JPEG, PNG or WebP).") % {"name": name}, "images") from None
-    finally:
-        upload.seek(0)
-
-
-def check_design_pdf(upload) -> None:
-    """The optional attachment must be a PDF by its content, within the size limit."""
-    import filetype
-
-    if getattr(upload, "size", 0) > MAX_DESIGN_PDF_BYTES:
-        raise _error(_("The PDF may be at most %(mb)s MB.") % {"mb": MAX_DESIGN_PDF_BYTES // 2**20}, "attachment")
-    upload.seek(0)
-    kind = filetype.guess(upload.read(262))
-    upload.seek(0)
-    if kind is None or kind.mime != "application/pdf" or not (upload.name or "").lower().endswith(".pdf"):
-        raise _error(_("The attachment must be a PDF file."), "attachment")
-
-
 def submit_design(*, wall: Wall, by, title: str, description: str, images: Sequence,
                   attachment=None) -> Entry:
     """An artist (any signed-in person) submits a design for the wall while its contest takes entries.
@@ -217,22 +202,22 @@ def submit_design(*, wall: Wall, by, title: str, description: str, images: Seque
     if by is None or not by.is_authenticated or not by.is_active:
         raise PermissionDenied(_("Sign in to take part."))
     if wall.contest_id is None:
-        raise _error(_("This wall has no design contest."))
+        raise _error(_("This wall has no design contest."), code=Code.WALL_NO_CONTEST)
     if not entries_open(wall):
-        raise _error(_("The design contest for this wall is not taking designs now."))
+        raise _error(_("The design contest for this wall is not taking designs now."), code=Code.ENTRIES_CLOSED)
     pairs = [item if isinstance(item, tuple | list) else (item, "") for item in images or ()]
     if not pairs:
-        raise _error(_("Add at least one image of the design."), "images")
+        raise _error(_("Add at least one image of the design."), "images", Code.REQUIRED)
     if len(pairs) > MAX_DESIGN_IMAGES:
-        raise _error(_("Add at most %(n)s images.") % {"n": MAX_DESIGN_IMAGES}, "images")
-    for upload, _alt in pairs:
-        check_design_image(upload)
+        raise _error(_("Add at most %(n)s images.") % {"n": MAX_DESIGN_IMAGES}, "images", Code.TOO_MANY_IMAGES)
+    checked = [check_upload(upload, kinds={IMAGE}, field="images") for upload, _alt in pairs]
     if attachment:
-        check_design_pdf(attachment)
+        attachment = check_upload(attachment, kinds={PDF}, field="attachment").as_file()
     from contests.services import submit_entry
 
     return submit_entry(contest=wall.contest, by=by, title=title, description=description,
-                        images=[(upload, alt or title) for upload, alt in pairs], attachment=attachment or None)
+                        images=[(upload.as_file(), alt or title) for upload, (_f, alt) in zip(checked, pairs, strict=True)],
+                        attachment=attachment or None)
 
 
 # --- Murals --------------------------------------------------------------------------------------------
@@ -269,9 +254,7 @@ def wall_problems(wall: Wall) -> dict[str, str]:
 
 
 def _check_mural(mural: Mural, artists: Iterable[Artist] | None, sponsors: Iterable[Business] | None) -> None:
-    errors = mural_problems(mural, artists, sponsors)
-    if errors:
-        raise ValidationError(errors)
+    _refuse_problems(mural_problems(mural, artists, sponsors))
 
 
 def _save_mural(mural: Mural, artists, sponsors) -> Mural:
@@ -288,7 +271,8 @@ def _save_mural(mural: Mural, artists, sponsors) -> Mural:
         with transaction.atomic():
             mural.save()
     except IntegrityError:  # a concurrent save took the trail position
-        raise _error(_("Another mural already has this place on the trail."), "trail_order") from None
+        raise _error(_("Another mural already has this place on the trail."), "trail_order",
+                     Code.TRAIL_PLACE_TAKEN) from None
     if artists is not None:
         mural.artists.set(artists)
     if sponsors is not None:
@@ -333,37 +317,31 @@ def record_registration(*, mural: Mural, by, note: str = "") -> MuralStatusChang
 
 @transaction.atomic
 def change_mural_status(*, mural: Mural, to: str, by, note: str = "") -> Mural:
-    """Move a mural along its workflow: lock the row, check the move, record who/when/why, tell the sponsors."""
-    mural = Mural.objects.select_for_update().get(pk=mural.pk)
+    """Move a mural along its workflow (core.workflow: lock, check the move and the actor, record who/when/why)
+    and tell the sponsors once the move is committed. A removed mural leaves the trail and frees its place."""
     require_staff(by, mural.centre_id)
     if to not in Mural.Status.values:
         raise _error(_("Unknown status."), "status")
-    if to not in MURAL_TRANSITIONS[mural.status]:
-        raise _error(_("A mural cannot go from “%(from)s” to “%(to)s”.")
-                     % {"from": mural.get_status_display(), "to": Mural.Status(to).label}, "status")
-    note = (note or "").strip()
-    if to in NOTE_REQUIRED and not note:
-        raise _error(_("Say why (e.g. what needs repair or why the mural was removed)."), "note")
-    change = MuralStatusChange.objects.create(mural=mural, from_status=mural.status, to_status=to, by=by, note=note)
-    mural.status = to
-    if to == S.REMOVED:
-        mural.trail_order = None  # a removed mural leaves the trail and frees its place
-    mural.save(update_fields=["status", "trail_order", "updated_at"])
-    from .tasks import notify_status_change
 
-    notify_status_change.delay_on_commit(change.pk)
+    def apply(locked: Mural) -> None:
+        if to == S.REMOVED:
+            locked.trail_order = None
+
+    def notify(locked: Mural, change: MuralStatusChange) -> None:
+        from .tasks import notify_status_change
+
+        notify_status_change.delay(change.pk)
+
+    MURAL_WORKFLOW.move(obj=mural, to=to, by=by, note=note, apply=apply, on_commit=notify)
     return mural
 
 
 @transaction.atomic
 def add_photo(*, mural: Mural, by, image, alt_pl: str, alt_en: str = "", credit: str = "") -> MuralPhoto:
     require_staff(by, mural.centre_id)
-    try:
-        check_design_image(image)
-    except ValidationError as exc:
-        raise ValidationError({"image": exc.message_dict["images"]}) from exc
+    image = check_upload(image, kinds={IMAGE}, field="image").as_file()
     if not (alt_pl or "").strip():
-        raise _error(_("Say what the photo shows."), "alt_pl")
+        raise _error(_("Say what the photo shows."), "alt_pl", Code.REQUIRED)
     position = mural.photos.count()
     return MuralPhoto.objects.create(mural=mural, image=image, alt_pl=alt_pl.strip(), alt_en=(alt_en or "").strip(),
                                      credit=credit or "", position=position)
@@ -390,14 +368,16 @@ def create_mural_from_winner(*, entry: Entry, by) -> Mural:
     contest = entry.contest
     require_staff(by, contest.centre_id)
     if contest.kind != Contest.Kind.MURAL_DESIGN:
-        raise _error(_("Only a design from a mural-design contest can become a mural."), "entry")
+        raise _error(_("Only a design from a mural-design contest can become a mural."), "entry",
+                     Code.NOT_WINNING_ENTRY)
     if entry.status != Entry.Status.WINNER:
-        raise _error(_("Only the winning design can become a mural."), "entry")
+        raise _error(_("Only the winning design can become a mural."), "entry", Code.NOT_WINNING_ENTRY)
     if Mural.objects.filter(winning_entry=entry).exists():
-        raise _error(_("This design already has its mural in the register."), "entry")
+        raise _error(_("This design already has its mural in the register."), "entry", Code.MURAL_EXISTS)
     wall = Wall.objects.filter(contest=contest).select_related("zone").first()
     if wall is None:
-        raise _error(_("Link the contest to its wall first: the mural needs the wall."), "entry")
+        raise _error(_("Link the contest to its wall first: the mural needs the wall."), "entry",
+                     Code.WALL_NO_CONTEST)
     artist = get_or_create_artist(centre=contest.centre, name=_entrant_name(entry))
     mural = Mural(centre=contest.centre, title=entry.title, slug=unique_slug(Mural, contest.centre, entry.title),
                   wall=wall, address=wall.address, zone=wall.zone, year=contest.year, area_m2=wall.area_m2,
@@ -407,7 +387,7 @@ def create_mural_from_winner(*, entry: Entry, by) -> Mural:
         with transaction.atomic():
             mural.save()
     except IntegrityError:
-        raise _error(_("This design already has its mural in the register."), "entry") from None
+        raise _error(_("This design already has its mural in the register."), "entry", Code.MURAL_EXISTS) from None
     mural.artists.add(artist)
     for position, image in enumerate(entry.images.all()):
         with image.image.open("rb") as fh:

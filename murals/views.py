@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from centres.selectors import current_centre
+from core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import DesignForm, GalleryFilterForm
@@ -99,9 +100,8 @@ def submit_design(request: HttpRequest, pk: int) -> HttpResponse:
                                         "when the commission has looked at it."))
             return redirect("murals:wall-detail", pk=wall.pk)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:  # e.g. a deactivated account: said on the form
             form.add_error(None, str(exc))
     context = _wall_context(request, wall, form=form)
     if "form" not in context:  # the contest closed meanwhile: say why on the page

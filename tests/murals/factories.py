@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from decimal import Decimal
 
 import factory
@@ -17,6 +19,17 @@ def png(name: str = "design.png", colour: str = "teal", size: tuple[int, int] = 
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def huge_png(name: str = "huge.png", width: int = 20000, height: int = 20000) -> SimpleUploadedFile:
+    """A PNG that says it is width × height pixels (a decompression bomb): header, one tiny IDAT, IEND."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    content = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+               + chunk(b"IEND", b""))
+    return SimpleUploadedFile(name, content, content_type="image/png")
 
 
 def pdf(name: str = "design.pdf", content: bytes = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n") -> SimpleUploadedFile:

@@ -195,6 +195,24 @@ class TestStatusAndHistory:
         assert client_for(other_staff).post(url, {"image": png(), "alt_pl": "X"},
                                             format="multipart").status_code == 403
 
+    def test_a_20000_by_20000_png_is_a_400_not_a_500(self, centre, staff):
+        from tests.murals.factories import huge_png
+
+        mural = MuralFactory(centre=centre)
+        response = client_for(staff).post(f"{MURALS}{mural.pk}/photos/", {"image": huge_png(), "alt_pl": "X"},
+                                          format="multipart")
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["attr"] == "image"
+        assert not mural.photos.exists()
+
+    def test_a_photo_is_stored_under_a_random_name_with_its_sniffed_extension(self, centre, staff):
+        mural = MuralFactory(centre=centre)
+        response = client_for(staff).post(f"{MURALS}{mural.pk}/photos/", {"image": png("page.html"),
+                                                                           "alt_pl": "X"}, format="multipart")
+        assert response.status_code == 201, response.content
+        stored = mural.photos.get().image.name.rsplit("/", 1)[-1]
+        assert stored.endswith(".png") and "page" not in stored
+
 
 class TestWalls:
     URL = "/api/v1/murals/walls/"

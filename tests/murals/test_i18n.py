@@ -33,7 +33,7 @@ def test_a_refused_move_is_explained_in_polish(centre, staff):
     mural = MuralFactory(centre=centre, status=Mural.Status.PLANNED)
     with translation.override("pl"), pytest.raises(ValidationError) as err:
         services.change_mural_status(mural=mural, to=Mural.Status.COMPLETED, by=staff)
-    assert err.value.messages == ["Mural nie może przejść ze statusu „planowany” do „ukończony”."]
+    assert err.value.messages == ["Ta zmiana nie jest możliwa: z „planowany” na „ukończony”."]
 
 
 @pytest.mark.django_db

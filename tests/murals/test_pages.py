@@ -144,14 +144,14 @@ class TestWallAndDesigns:
         response = login(resident).post(reverse("murals:submit-design", args=[wall.pk]), {
             "title": "X", "alt_text": "X", "images": [fake]})
         assert response.status_code == 400
-        assert "is not an image" in response.content.decode()
+        assert "Upload an image (JPEG, PNG or WebP)." in response.content.decode()
         assert not Entry.objects.exists()
 
     def test_a_non_pdf_attachment_re_renders_the_form(self, wall, resident):
         response = login(resident).post(reverse("murals:submit-design", args=[wall.pk]), {
             "title": "X", "alt_text": "X", "images": [png()], "attachment": pdf("a.pdf", b"plain text file")})
         assert response.status_code == 400
-        assert "The attachment must be a PDF file." in response.content.decode()
+        assert "Upload a PDF file." in response.content.decode()
 
     def test_missing_fields_re_render_the_form(self, wall, resident):
         response = login(resident).post(reverse("murals:submit-design", args=[wall.pk]), {})

@@ -4,6 +4,7 @@ submitted through the contest engine, and the winning design becoming a mural.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from murals import services
 from murals.models import Artist, Mural, MuralStatusChange
 from tests.contests.factories import ContestFactory, EntryFactory, PhaseFactory
 from tests.factories import BusinessFactory, StreetFactory, UserFactory, ZoneFactory
-from tests.murals.factories import ArtistFactory, MuralFactory, WallFactory, pdf, png
+from tests.murals.factories import ArtistFactory, MuralFactory, WallFactory, huge_png, pdf, png
 
 S = Mural.Status
 
@@ -43,7 +44,8 @@ class TestStatusWorkflow:
         mural = MuralFactory(centre=centre, status=S.PLANNED)
         with pytest.raises(ValidationError) as exc:
             services.change_mural_status(mural=mural, to=S.BEING_PAINTED, by=staff)
-        assert "cannot go from" in messages(exc)["status"][0]
+        assert "not possible" in messages(exc)["status"][0]
+        assert exc.value.error_dict["status"][0].code == "transition_not_allowed"
         mural.refresh_from_db()
         assert mural.status == S.PLANNED
         assert not MuralStatusChange.objects.filter(mural=mural).exists()
@@ -223,11 +225,11 @@ class TestDesignSubmission:
         fake = SimpleUploadedFile("design.png", b"<script>alert(1)</script>" * 10, content_type="image/png")
         with pytest.raises(ValidationError) as exc:
             services.submit_design(wall=wall, by=resident, title="X", description="", images=[fake])
-        assert "not an image" in messages(exc)["images"][0]
+        assert exc.value.error_dict["images"][0].code == "upload_type"
         assert not Entry.objects.exists()
 
-    def test_an_oversized_image_is_refused(self, wall, resident, monkeypatch):
-        monkeypatch.setattr(services, "MAX_DESIGN_IMAGE_BYTES", 50)
+    def test_an_oversized_image_is_refused(self, wall, resident, settings):
+        settings.MAX_UPLOAD_BYTES = 50
         with pytest.raises(ValidationError) as exc:
             services.submit_design(wall=wall, by=resident, title="X", description="",
                                    images=[png(size=(200, 200))])
@@ -239,13 +241,29 @@ class TestDesignSubmission:
                                    images=[png(f"{n}.png") for n in range(services.MAX_DESIGN_IMAGES + 1)])
         assert "images" in messages(exc)
 
-    @pytest.mark.parametrize("attachment", [pdf("design.pdf", b"not a pdf at all, just text"),
-                                            SimpleUploadedFile("design.doc", b"%PDF-1.4\n%%EOF\n")])
-    def test_the_attachment_must_be_a_pdf(self, wall, resident, attachment):
+    def test_the_attachment_must_be_a_pdf(self, wall, resident):
         with pytest.raises(ValidationError) as exc:
             services.submit_design(wall=wall, by=resident, title="X", description="", images=[png()],
-                                   attachment=attachment)
-        assert "attachment" in messages(exc)
+                                   attachment=pdf("design.pdf", b"not a pdf at all, just text"))
+        assert exc.value.error_dict["attachment"][0].code == "upload_type"
+
+    def test_a_pdf_named_doc_is_stored_under_a_random_pdf_name(self, wall, resident):
+        entry = services.submit_design(wall=wall, by=resident, title="X", description="", images=[png()],
+                                       attachment=SimpleUploadedFile("design.doc", b"%PDF-1.4\n%%EOF\n"))
+        name = entry.attachment.name.rsplit("/", 1)[-1]
+        assert name.endswith(".pdf") and "design" not in name
+
+    def test_a_design_page_html_with_png_bytes_is_stored_as_random_png(self, wall, resident):
+        disguised = png("page.html")
+        entry = services.submit_design(wall=wall, by=resident, title="X", description="", images=[disguised])
+        stored = entry.images.get().image.name.rsplit("/", 1)[-1]
+        assert re.fullmatch(r"[0-9a-f]{32}\.png", stored), stored
+
+    def test_a_20000_by_20000_png_is_refused_not_a_crash(self, wall, resident):
+        with pytest.raises(ValidationError) as exc:
+            services.submit_design(wall=wall, by=resident, title="X", description="", images=[huge_png()])
+        assert exc.value.error_dict["images"][0].code == "image_too_large"
+        assert not Entry.objects.exists()
 
     def test_designs_are_refused_when_the_entries_phase_is_closed(self, wall, resident):
         Phase.objects.filter(contest=wall.contest).update(ends_at=timezone.now() - dt.timedelta(minutes=1))
@@ -352,3 +370,37 @@ def closed_contest_wall(centre, zone):
 @pytest.mark.django_db
 def test_a_wall_whose_contest_has_no_open_entries_phase_is_not_open(closed_contest_wall):
     assert services.entries_open(closed_contest_wall) is False
+
+
+# --- The workflow table (core.workflow) -------------------------------------------------------------------
+
+MURAL_ALLOWED = {(a, b) for a, targets in services.MURAL_TRANSITIONS.items() for b in targets}
+
+
+def test_the_mural_table_is_the_workflows():
+    assert set(services.MURAL_WORKFLOW.moves) == MURAL_ALLOWED
+    assert {m.target for m in services.MURAL_WORKFLOW.moves.values() if m.note_required} == {S.REMOVED,
+                                                                                            S.NEEDS_MAINTENANCE}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), sorted(MURAL_ALLOWED))
+def test_every_allowed_mural_move_is_made_and_recorded(centre, staff, source, target):
+    mural = MuralFactory(centre=centre, status=source)
+    services.change_mural_status(mural=mural, to=target, by=staff, note="Pismo WKZ")
+    mural.refresh_from_db()
+    assert mural.status == target
+    change = MuralStatusChange.objects.get(mural=mural)
+    assert (change.from_status, change.to_status, change.by, change.note) == (source, target, staff, "Pismo WKZ")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), [(a, b) for a in S.values for b in S.values
+                                                if (a, b) not in MURAL_ALLOWED])
+def test_every_other_mural_move_is_refused_on_status_with_one_code(centre, staff, source, target):
+    mural = MuralFactory(centre=centre, status=source)
+    with pytest.raises(ValidationError) as err:
+        services.change_mural_status(mural=mural, to=target, by=staff, note="r")
+    assert list(err.value.error_dict) == ["status"]
+    assert err.value.error_dict["status"][0].code == "transition_not_allowed"
+    assert not MuralStatusChange.objects.filter(mural=mural).exists()
