@@ -16,6 +16,7 @@ from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -32,6 +33,17 @@ OPEN_DATA_DESCRIPTION = (
     "the building. No authentication; the answer is the same for everyone.")
 
 
+class AnyAccept(BaseContentNegotiation):
+    """The answer is GeoJSON or CSV whatever the client accepts (a client asking for application/geo+json or
+    text/csv is right, not refused with 406)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class OpenDataView(PublicCacheMixin, APIView):
     """One dataset in two formats. Subclasses set `dataset`, `fields` and implement `records()`.
     Answers come from core.cache (area "open-data"), rendered again after any change of what the layers show."""
@@ -41,6 +53,7 @@ class OpenDataView(PublicCacheMixin, APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: ClassVar[list] = []  # public and anonymous: no session, no CSRF
+    content_negotiation_class = AnyAccept
     dataset: ClassVar[str] = ""
     title: ClassVar[Any] = ""
     fields: ClassVar[Sequence[str]] = ()

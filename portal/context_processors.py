@@ -31,4 +31,7 @@ def portal(request: HttpRequest) -> dict:
         "all_centres": Centre.objects.filter(is_active=True).only("slug", "name"),
         "navigation": nav,
         "SITE_URL": settings.SITE_URL,
+        # Maps (static/portal/map.js): the tile source, empty for a plain background (offline, tests).
+        "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "map_tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
     }

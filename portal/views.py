@@ -27,7 +27,7 @@ def centre_map(request: HttpRequest) -> HttpResponse:
     """The public map of the centre: permitted gardens of this season, murals and Moja Starówka partners.
 
     The page holds no data: static/portal/map.js reads the layers from the open-data GeoJSON endpoints named in
-    data-attributes, and the tile source from settings.MAP_TILE_URL (empty: a plain background).
+    data-attributes, and the tile source from settings.MAP_TILE_URL (the context processor; empty: plain).
     """
     layers = [
         {"key": "gardens", "label": _("Café gardens permitted this season"), "url": reverse("open-data-gardens-geojson"),
@@ -37,10 +37,7 @@ def centre_map(request: HttpRequest) -> HttpResponse:
         {"key": "partners", "label": _("Moja Starówka partners"), "url": reverse("open-data-partners-geojson"),
          "csv": reverse("open-data-partners-csv")},
     ]
-    return render(request, "portal/map.html", {
-        "layers": layers, "tile_url": settings.MAP_TILE_URL,
-        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-    })
+    return render(request, "portal/map.html", {"layers": layers})
 
 
 @require_GET

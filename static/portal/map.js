@@ -5,7 +5,7 @@
   "use strict";
 
   var STYLE = {
-    gardens: {color: "#1d4f2f", fillColor: "#2f7d4a", fillOpacity: 0.55, weight: 2, radius: 8},
+    gardens: {color: "#1d4f2f", fillColor: "#2f7d4a", fillOpacity: 0.6, weight: 4, radius: 8},
     murals: {color: "#6b2213", fillColor: "#b8432a", fillOpacity: 0.85, weight: 2, radius: 8},
     partners: {color: "#123f94", fillColor: "#2f6fe0", fillOpacity: 0.85, weight: 2, radius: 7}
   };
@@ -38,6 +38,10 @@
       features = features.filter(function (f) { return f.properties.trail_order; });
     }
     var group = L.featureGroup();
+    var rank = {};  // a trail stop's number is its place in the walk (1, 2, 3…), as in the list beside the map
+    features.filter(function (f) { return f.properties.trail_order; })
+      .sort(function (a, b) { return a.properties.trail_order - b.properties.trail_order; })
+      .forEach(function (f, i) { rank[f.id] = i + 1; });
     features.forEach(function (feature) {
       var layer = L.geoJSON(feature, {
         style: function () { return Object.assign({className: className}, style); },
@@ -46,8 +50,8 @@
         }
       });
       layer.bindPopup(popup(feature.properties));
-      if (options.numbered && feature.properties.trail_order) {
-        layer.bindTooltip(String(feature.properties.trail_order), {permanent: true, direction: "top", className: "map-stop"});
+      if (options.numbered && rank[feature.id]) {
+        layer.bindTooltip(String(rank[feature.id]), {permanent: true, direction: "top", className: "map-stop"});
       }
       group.addLayer(layer);
     });
