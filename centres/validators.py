@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pl import nip as stdnum_nip
 
+from core.errors import Code
+
 
 def normalise_nip(value: str) -> str:
     """NIP as ten digits, without the dashes, spaces or 'PL' prefix people type."""
@@ -18,6 +20,6 @@ def validate_nip(value: str) -> None:
     except StdnumError as exc:
         raise ValidationError(
             _("%(value)s is not a valid NIP: it needs ten digits with a correct check digit."),
-            code="invalid",
+            code=str(Code.INVALID_NIP),
             params={"value": value},
         ) from exc

@@ -17,3 +17,19 @@ def test_invalid_nip_is_refused(nip):
 
 def test_nip_is_normalised_from_what_people_type():
     assert normalise_nip("PL 526-025-02-74") == "5260250274"
+
+
+@pytest.mark.django_db
+def test_an_invalid_nip_is_answered_with_the_code_the_readme_promises(centre, zone, staff):
+    from tests.conftest import client_for
+
+    response = client_for(staff).post("/api/v1/businesses/", {"centre": centre.pk, "name": "Kawiarnia",
+                                                               "nip": "5260250275", "zone": zone.pk}, format="json")
+    assert response.status_code == 400
+    assert ("nip", "invalid_nip") in [(e["attr"], e["code"]) for e in response.json()["errors"]]
+
+
+def test_the_validator_refuses_with_code_invalid_nip():
+    with pytest.raises(ValidationError) as refused:
+        validate_nip("5260250275")
+    assert refused.value.code == "invalid_nip"
