@@ -3,9 +3,9 @@ inspections. Owners see their businesses' applications, office staff their centr
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view, inline_serializer
 from drf_standardized_errors.openapi_serializers import ValidationErrorResponseSerializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -15,13 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from centres.selectors import staff_centre_ids
-from centres.serializers import as_drf_error
 from core.api import CursorPagination, router
+from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
 
 from . import selectors, services
 from .filters import ApplicationFilter, InspectionFilter, PermitFilter, RuleFilter, SeasonFilter
-from .models import GardenApplication
+from .models import GardenApplication, Inspection
 from .serializers import (
     ApplicationListSerializer,
     ApplicationSerializer,
@@ -72,11 +72,8 @@ class RuleViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _quote_response(data: dict) -> Response:
-    try:
-        quote = services.quote_for_zone(zone=data["zone"], area_m2=data["area_m2"], start=data["start"],
-                                        end=data["end"], greenery_kinds=data.get("greenery") or [])
-    except DjangoValidationError as exc:
-        raise as_drf_error(exc) from exc
+    quote = services.quote_for_zone(zone=data["zone"], area_m2=data["area_m2"], start=data["start"],
+                                    end=data["end"], greenery_kinds=data.get("greenery") or [])
     return Response(FeeBreakdownSerializer(quote.as_dict()).data)
 
 
@@ -157,7 +154,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
             "application": ApplicationSerializer(application, context=self.get_serializer_context()).data,
             "attachments": attachments,
             "allowed_moves": services.allowed_moves(application, user),
-            "conflicts": list(selectors.conflicts_for(application).values_list("pk", flat=True)) if is_staff else [],
+            "conflicts": [c.pk for c in selectors.conflicts_for(application)] if is_staff else [],
         }
 
     @staticmethod
@@ -171,32 +168,23 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     def perform_create(self, serializer: ApplicationSerializer) -> None:
         data, declarations = self._split(serializer.validated_data)
         business, season = data.pop("business"), data.pop("season")
-        try:
-            serializer.instance = services.create_application(business=business, season=season,
-                                                              by=self.request.user, declarations=declarations, **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.create_application(business=business, season=season,
+                                                          by=self.request.user, declarations=declarations, **data)
 
     def perform_update(self, serializer: ApplicationSerializer) -> None:
         data, declarations = self._split(serializer.validated_data)
         data.pop("business", None)
         data.pop("season", None)
-        try:
-            serializer.instance = services.update_application(application=serializer.instance, by=self.request.user,
-                                                              declarations=declarations, **data)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        serializer.instance = services.update_application(application=serializer.instance, by=self.request.user,
+                                                          declarations=declarations, **data)
 
     def _move(self, request: Request, to: str, serializer_class=TransitionSerializer) -> Response:
         application = self.get_object()
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.transition(application=application, to=to, by=request.user,
-                                note=serializer.validated_data.get("note", ""),
-                                confirmed_greenery=serializer.validated_data.get("confirmed_greenery"))
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        services.transition(application=application, to=to, by=request.user,
+                            note=serializer.validated_data.get("note", ""),
+                            confirmed_greenery=serializer.validated_data.get("confirmed_greenery"))
         application = self.get_queryset().get(pk=application.pk)
         return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
 
@@ -211,12 +199,6 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     def withdraw(self, request: Request, pk=None) -> Response:
         """Owner: withdraw before a decision."""
         return self._move(request, Status.WITHDRAWN)
-
-    @extend_schema(request=TransitionSerializer, responses={200: ApplicationSerializer})
-    @action(detail=True, methods=["post"], url_path="start-review")
-    def start_review(self, request: Request, pk=None) -> Response:
-        """Staff: take a submitted application into review."""
-        return self._move(request, Status.IN_REVIEW)
 
     @extend_schema(request=TransitionSerializer, responses={200: ApplicationSerializer})
     @action(detail=True, methods=["post"], url_path="request-changes")
@@ -258,11 +240,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         application = self.get_object()
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            attachment = services.add_attachment(application=application, kind=serializer.validated_data["kind"],
-                                                 upload=serializer.validated_data["file"], by=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        attachment = services.add_attachment(application=application, kind=serializer.validated_data["kind"],
+                                             upload=serializer.validated_data["file"], by=request.user)
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=NextSeasonSerializer, responses={201: ApplicationSerializer})
@@ -272,11 +251,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         permit = self.get_object()
         serializer = NextSeasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            application = services.start_from_permit(permit=permit, season=serializer.validated_data["season"],
-                                                     by=request.user)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+        application = services.start_from_permit(permit=permit, season=serializer.validated_data["season"],
+                                                 by=request.user)
         return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
 
@@ -309,14 +285,12 @@ class InspectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = serializer.validated_data
         application = data["application"]
         if application.season.centre_id not in staff_centre_ids(self.request.user):
-            raise serializers.ValidationError({"application": ["Not a permit of your centre."]})
-        try:
-            serializer.instance = services.record_inspection(
-                application=application, by=self.request.user, inspected_on=data["inspected_on"],
-                note=data.get("note", ""),
-                results={r["rule"].pk: (r.get("kept", True), r.get("note", "")) for r in data["results"]})
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from exc
+            raise refusal("application", _("Not a permit of your centre."), Code.OUT_OF_SCOPE)
+        serializer.instance = services.record_inspection(
+            application=application, by=self.request.user, inspected_on=data["inspected_on"],
+            kind=data.get("kind", Inspection.Kind.OPERATIONAL), note=data.get("note", ""),
+            missing_greenery=data.get("missing_greenery") or [],
+            results={r["rule"].pk: (r.get("kept", True), r.get("note", "")) for r in data["results"]})
 
 
 router.register("gardens/seasons", SeasonViewSet, basename="garden-season")

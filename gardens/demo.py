@@ -18,7 +18,7 @@ from centres.demo import DEMO_PASSWORD
 from centres.models import Business, BusinessMembership, Centre, User
 from centres.selectors import today
 
-from . import services
+from . import geometry, services
 from .models import AestheticRule, ApplicationHistory, GardenApplication, GreenDiscountTier, Season
 
 APPLICANT_EMAIL = "ogrodki@demo.starowka.pl"
@@ -55,6 +55,12 @@ RULES = [
     ("elewacja", C.ENCLOSURE, K.PHOTO, "Ogródek nie zasłania elewacji", "The garden must not hide the facade",
      "Wygrodzenie do 1,1 m wysokości; ogródek nie zasłania portali, witryn ani detali architektonicznych.",
      "Enclosure up to 1.1 m high; the garden does not hide portals, shop windows or architectural details."),
+    ("kolory", C.FURNITURE, K.PHOTO, "Kolory z palety miasta", "Colours from the town's palette",
+     "Parasole i meble w kolorach: écru, beż, biały, naturalne drewno.",
+     "Umbrellas and furniture in écru, beige, white or natural wood."),
+    ("chodnik", C.ACCESSIBILITY, K.INSPECTION, "Wolny chodnik dla pieszych", "A clear path for pedestrians",
+     "Co najmniej 1,5 m chodnika (lub więcej, jeśli tak stanowi strefa) pozostaje wolne dla pieszych.",
+     "At least 1.5 m of pavement (or the zone's larger minimum) stays free for pedestrians."),
     ("zielen", C.GREENERY, K.INSPECTION, "Żywa zieleń jest obowiązkowa", "Live greenery is mandatory",
      "Co najmniej jeden rodzaj żywej zieleni: rośliny wysokie przy elewacji, donice wzdłuż wygrodzenia, rośliny "
      "zwisające lub pnące.",
@@ -65,6 +71,20 @@ RULES = [
      "Wejście bez progów, co najmniej jeden stolik dostępny dla osoby na wózku.",
      "A step-free entrance and at least one table reachable in a wheelchair."),
 ]
+
+Measure = AestheticRule.Measure
+MEASURES = {  # code → (what is measured, limit, palette)
+    "parasole": (Measure.UMBRELLA_HEIGHT_MAX, Decimal("3.00"), ""),
+    "elewacja": (Measure.ENCLOSURE_HEIGHT_MAX, Decimal("1.10"), ""),
+    "kolory": (Measure.COLOUR_PALETTE, None, "écru, beż, biały, naturalne drewno"),
+    "chodnik": (Measure.PAVEMENT_MIN, None, ""),
+    "zielen": (Measure.GREENERY_MIN, Decimal("1"), ""),
+}
+LEGAL_BASIS = ("Uchwała nr 183/07 Rady Miasta Torunia z dnia 14 czerwca 2007 r. w sprawie stawek opłat za zajęcie "
+               "pasa drogowego (z późn. zm.); zarządzenie Prezydenta Miasta Torunia w sprawie zasad estetyki "
+               "ogródków gastronomicznych (2019).")
+BANK_ACCOUNT = "PL61109010140000071219812874"  # a sample account with a valid checksum
+RYNEK = (18.6040, 53.0098)  # south-west of the Old Town Market Square; the demo's gardens stand in a row from it
 
 ALL = ["tall_plants", "planters", "hanging"]
 # business name, status, greenery declared (and confirmed on approval), length × width, window ("summer"/"winter")
@@ -79,10 +99,10 @@ APPLICATIONS = [
     ("Winiarnia Panny Marii", "approved", ["tall_plants", "planters"], ("6", "3.5"), "summer"),
     ("Piwnica Kopernikańska", "revoked", ["planters"], ("5", "4"), "summer"),
     ("Kawiarnia Szewska 8", "submitted", ALL, ("4", "2.5"), "winter"),
-    ("Restauracja Most Pauliński", "in_review", ["planters", "hanging"], ("8", "4"), "winter"),
+    ("Restauracja Most Pauliński", "submitted", ["planters", "hanging"], ("8", "4"), "winter"),
     ("Hotel Pod Murami", "changes_requested", ["tall_plants"], ("10", "3"), "winter"),
     ("Pub Pod Krzywą Wieżą", "draft", ["hanging"], ("3", "2"), "winter"),
-    ("Bar Mleczny Katarzyna", "rejected", [], ("6", "3"), "summer"),
+    ("Bar Mleczny Katarzyna", "rejected", ["planters"], ("6", "3"), "summer"),
     ("Kawiarnia Bulwarowa", "withdrawn", ["planters"], ("5", "2"), "summer"),
 ]
 
@@ -92,10 +112,16 @@ def _season(centre: Centre, year: int) -> Season:
     season, _ = Season.objects.get_or_create(centre=centre, year=year, defaults=dict(
         summer_start=dt.date(year, 3, 15), summer_end=dt.date(year, 11, 15),
         winter_start=dt.date(year, 11, 16), winter_end=march_first - dt.timedelta(days=1)))
+    if not season.bank_account:
+        season.legal_basis = LEGAL_BASIS
+        season.bank_account = BANK_ACCOUNT
+        season.bank_recipient = "Gmina Miasta Toruń – Biuro Toruńskiego Centrum Miasta"
+        season.save(update_fields=["legal_basis", "bank_account", "bank_recipient"])
     for order, (code, category, checked, title_pl, title_en, text_pl, text_en) in enumerate(RULES, start=1):
+        measure, limit, palette = MEASURES.get(code, ("", None, ""))
         AestheticRule.objects.get_or_create(season=season, code=code, defaults=dict(
             category=category, checked_by=checked, title_pl=title_pl, title_en=title_en, text_pl=text_pl,
-            text_en=text_en, order=order))
+            text_en=text_en, order=order, measure=measure, limit=limit, palette=palette))
     GreenDiscountTier.objects.get_or_create(season=season, min_kinds=3, defaults={"percent": Decimal("30")})
     GreenDiscountTier.objects.get_or_create(season=season, min_kinds=2, defaults={"percent": Decimal("10")})
     return season
@@ -140,7 +166,7 @@ def seed(*, centre: Centre, stdout) -> None:
     windows = {"summer": (season.summer_start, season.summer_end),
                "winter": (season.winter_start, season.winter_end)}
     made = 0
-    for name, status, greenery, (length, width), window in APPLICATIONS:
+    for index, (name, status, greenery, (length, width), window) in enumerate(APPLICATIONS):
         business = Business.objects.filter(centre=centre, name=name).select_related("zone", "street").first()
         if business is None:
             continue
@@ -154,9 +180,12 @@ def seed(*, centre: Centre, stdout) -> None:
             placement="Przed elewacją lokalu, wzdłuż krawężnika", area_m2=length_m * width_m, length_m=length_m,
             width_m=width_m, period_start=start, period_end=end, pedestrian_width_m=Decimal("2.00"),
             furniture="Drewniane stoły i krzesła z metalową ramą", tables=int(length_m), seats=int(length_m) * 4,
-            umbrella_colour="écru", umbrella_height_m=Decimal("2.80"), enclosure_height_m=Decimal("1.00"),
-            greenery=greenery, declarations={r.pk: (True, "") for r in rules})
+            umbrella_colour="écru", furniture_colour="naturalne drewno", umbrella_height_m=Decimal("2.80"),
+            enclosure_height_m=Decimal("1.00"), greenery=greenery, declarations={r.pk: (True, "") for r in rules},
+            outline=geometry.rectangle(lon=RYNEK[0] + 0.00025 * (index % 8), lat=RYNEK[1] + 0.0004 * (index // 8),
+                                       length_m=float(length_m), width_m=float(width_m)))
         services.add_attachment(application=application, kind="site_plan", upload=_site_plan(), by=by)
+        services.add_attachment(application=application, kind="photo", upload=_site_plan(), by=by)
         made += 1
         if status == "draft":
             continue
@@ -166,7 +195,6 @@ def seed(*, centre: Centre, stdout) -> None:
         services.transition(application=application, to="submitted", by=by)
         if status == "submitted":
             continue
-        services.transition(application=application, to="in_review", by=staff)
         if status == "changes_requested":
             services.transition(application=application, to="changes_requested", by=staff,
                                 note="Proszę dołączyć wizualizację parasoli i zmniejszyć wygrodzenie do 1,1 m.")

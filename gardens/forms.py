@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Street, Zone
@@ -15,15 +14,11 @@ from .models import AestheticRule, Attachment, GardenApplication, GreeneryKind, 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's field messages on the form's fields (unknown keys become form-wide messages)."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
+class OutlineField(forms.JSONField):
+    """The polygon drawn on the map (GeoJSON, written by static/gardens/map.js); checked by the service."""
+
+    def prepare_value(self, value):
+        return "" if value in (None, "") else super().prepare_value(value)
 
 
 class FeeQuoteForm(forms.Form):
@@ -48,13 +43,16 @@ class ApplicationForm(forms.Form):
                                   help_text=_("On internal roads the office makes a lease; on public roads it is a "
                                               "road-lane occupation permit. Both go through the same review."))
     street = forms.ModelChoiceField(Street.objects.none(), label=_("Street"), required=False)
-    address = forms.CharField(label=_("Address"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False,
+                              help_text=_("As written on the building, e.g. Szeroka 10."))
+    building_number = forms.CharField(label=_("Building number"), max_length=20, required=False)
+    outline = OutlineField(label=_("Outline on the map"), required=False, widget=forms.HiddenInput)
     placement = forms.CharField(label=_("Placement"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("Where exactly the garden stands, e.g. in front of the facade, by the kerb."))
     length_m = forms.DecimalField(label=_("Length (m)"), max_digits=6, decimal_places=2)
     width_m = forms.DecimalField(label=_("Width (m)"), max_digits=6, decimal_places=2)
-    area_m2 = forms.DecimalField(label=_("Area (m²)"), max_digits=7, decimal_places=2,
-                                 help_text=_("Must match length × width."))
+    area_m2 = forms.DecimalField(label=_("Area (m²)"), max_digits=7, decimal_places=2, required=False,
+                                 help_text=_("Left empty, it is length × width."))
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To"), widget=DATE)
     pedestrian_width_m = forms.DecimalField(label=_("Pavement width left for pedestrians (m)"), max_digits=5,
@@ -65,6 +63,7 @@ class ApplicationForm(forms.Form):
     tables = forms.IntegerField(label=_("Tables"), min_value=0, max_value=500, initial=0)
     seats = forms.IntegerField(label=_("Seats"), min_value=0, max_value=2000, initial=0)
     umbrella_colour = forms.CharField(label=_("Umbrella colour"), max_length=60, required=False)
+    furniture_colour = forms.CharField(label=_("Furniture colour"), max_length=60, required=False)
     umbrella_height_m = forms.DecimalField(label=_("Umbrella height (m)"), max_digits=4, decimal_places=2,
                                            required=False, min_value=0)
     enclosure_height_m = forms.DecimalField(label=_("Enclosure height (m)"), max_digits=4, decimal_places=2,
@@ -92,7 +91,7 @@ class ApplicationForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("business", None)
         data.pop("season", None)
-        for name in ("placement", "furniture", "umbrella_colour"):
+        for name in ("address", "building_number", "placement", "furniture", "umbrella_colour", "furniture_colour"):
             data[name] = data.get(name) or ""
         return data
 
@@ -112,7 +111,7 @@ class DeclarationsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rules = rules
         for rule in rules:
-            complies, comment = existing.get(rule.pk, (True, ""))
+            complies, comment = existing.get(rule.pk, (False, ""))  # nothing is pre-signed for the owner
             self.fields[f"complies_{rule.pk}"] = forms.BooleanField(
                 label=_("The garden keeps this rule"), required=False, initial=complies)
             self.fields[f"comment_{rule.pk}"] = forms.CharField(

@@ -19,9 +19,9 @@ def export_user_data(user: Any) -> dict[str, Any]:
             for a in GardenApplication.objects.filter(created_by=user).select_related("business", "season")
         ],
         "status_changes": [
-            {"application": h.application_id, "from": h.from_status, "to": h.to_status, "at": h.at.isoformat(),
+            {"application": h.application_id, "from": h.from_status, "to": h.to_status, "at": h.created_at.isoformat(),
              "note": h.note}
-            for h in ApplicationHistory.objects.filter(by=user).order_by("at")
+            for h in ApplicationHistory.objects.filter(by=user).order_by("created_at")
         ],
         "attachments_uploaded": list(Attachment.objects.filter(uploaded_by=user)
                                      .values_list("original_name", flat=True)),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.i18n import bilingual
+from core.models import StatusChange
 
 
 class GreeneryKind(models.TextChoices):
@@ -34,6 +35,14 @@ class Season(models.Model):
     winter_start = models.DateField(_("winter season starts"), null=True, blank=True)
     winter_end = models.DateField(_("winter season ends"), null=True, blank=True)
     is_open = models.BooleanField(_("open for applications"), default=True)
+    legal_basis = models.TextField(
+        _("legal basis"), blank=True,
+        help_text=_("The council resolution the fee and the permit rest on, printed on every permit."))
+    bank_account = models.CharField(
+        _("bank account (IBAN)"), max_length=34, blank=True,
+        help_text=_("The centre's account the fees are paid to, e.g. PL61 1090 1014 0000 0712 1981 2874."))
+    bank_recipient = models.CharField(_("payment recipient"), max_length=200, blank=True,
+                                      help_text=_("The name on the account; the office's name where empty."))
 
     class Meta:
         verbose_name = _("garden season")
@@ -90,8 +99,25 @@ class AestheticRule(models.Model):
     text_en = models.TextField(_("text (English)"), blank=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     checked_by = models.CharField(_("checked"), max_length=20, choices=Check.choices, default=Check.DECLARATION)
+    class Measure(models.TextChoices):
+        """What a measurable rule compares, and against what (`limit` or `palette`)."""
+
+        NONE = "", _("nothing measured (a declaration)")
+        UMBRELLA_HEIGHT_MAX = "umbrella_height_max", _("umbrella height at most (m)")
+        ENCLOSURE_HEIGHT_MAX = "enclosure_height_max", _("enclosure height at most (m)")
+        COLOUR_PALETTE = "colour_palette", _("umbrella and furniture colours from the palette")
+        PAVEMENT_MIN = "pavement_min", _("pavement left at least the zone's minimum (m)")
+        GREENERY_MIN = "greenery_min", _("kinds of live greenery at least")
+
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    measure = models.CharField(_("measured value"), max_length=30, choices=Measure.choices, blank=True, default="")
+    limit = models.DecimalField(_("limit"), max_digits=6, decimal_places=2, null=True, blank=True,
+                                help_text=_("For heights the maximum in metres; for greenery the least number of "
+                                            "kinds; for the pavement a minimum above the zone's (empty: the "
+                                            "zone's)."))
+    palette = models.CharField(_("colour palette"), max_length=300, blank=True,
+                               help_text=_("The allowed colours, separated by commas, e.g. ecru, beige, white."))
 
     class Meta:
         verbose_name = _("aesthetic rule")
@@ -112,6 +138,9 @@ class AestheticRule(models.Model):
     @property
     def text(self) -> str:
         return bilingual(self, "text")
+
+    def palette_colours(self) -> list[str]:
+        return [c.strip() for c in self.palette.split(",") if c.strip()]
 
 
 class GreenDiscountTier(models.Model):
@@ -167,6 +196,13 @@ class GardenApplication(models.Model):
     street = models.ForeignKey("centres.Street", on_delete=models.PROTECT, null=True, blank=True,
                                related_name="garden_applications", verbose_name=_("street"))
     address = models.CharField(_("address"), max_length=200)
+    building_number = models.CharField(_("building number"), max_length=20, blank=True)
+    place_key = models.CharField(_("place"), max_length=60, blank=True, db_index=True, editable=False,
+                                 help_text=_("The street and building number, normalised: one place, one key."))
+    outline = models.JSONField(_("outline"), null=True, blank=True,
+                               help_text=_("The garden's outline drawn on the map: a GeoJSON polygon (WGS 84)."))
+    outline_area_m2 = models.DecimalField(_("area of the outline (m²)"), max_digits=9, decimal_places=2, null=True,
+                                          blank=True, editable=False)
     placement = models.TextField(_("placement"), blank=True,
                                  help_text=_("Where exactly the garden stands, e.g. in front of the facade, by the kerb."))
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=7, decimal_places=2)
@@ -181,6 +217,7 @@ class GardenApplication(models.Model):
     tables = models.PositiveSmallIntegerField(_("tables"), default=0)
     seats = models.PositiveSmallIntegerField(_("seats"), default=0)
     umbrella_colour = models.CharField(_("umbrella colour"), max_length=60, blank=True)
+    furniture_colour = models.CharField(_("furniture colour"), max_length=60, blank=True)
     umbrella_height_m = models.DecimalField(_("umbrella height (m)"), max_digits=4, decimal_places=2, null=True,
                                             blank=True)
     enclosure_height_m = models.DecimalField(_("enclosure height (m)"), max_digits=4, decimal_places=2, null=True,
@@ -218,6 +255,9 @@ class GardenApplication(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    permit_pdf = models.FileField(_("permit document"), upload_to="gardens/permits/", max_length=255, blank=True,
+                                  editable=False)
+    permit_sha256 = models.CharField(_("SHA-256 of the permit document"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("garden application")
@@ -288,25 +328,21 @@ class GardenApplication(models.Model):
         return str(_("road-lane occupation permit"))
 
 
-class ApplicationHistory(models.Model):
-    """Every transition of an application: who, when, from what to what, and why."""
+class ApplicationHistory(StatusChange):
+    """Every move of an application (core.workflow): who, when, from what to what, and why."""
 
     application = models.ForeignKey(GardenApplication, on_delete=models.CASCADE, related_name="history",
                                     verbose_name=_("application"))
-    from_status = models.CharField(_("from"), max_length=20, choices=GardenApplication.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=GardenApplication.Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    note = models.TextField(_("note"), blank=True)
+    from_status = models.CharField(_("from"), max_length=30, choices=GardenApplication.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, choices=GardenApplication.Status.choices)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("application history entry")
         verbose_name_plural = _("application history")
-        ordering = ["application", "at", "pk"]
+        ordering = ["application", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.application_id}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class RuleDeclaration(models.Model):
@@ -316,7 +352,7 @@ class RuleDeclaration(models.Model):
                                     verbose_name=_("application"))
     rule = models.ForeignKey(AestheticRule, on_delete=models.PROTECT, related_name="declarations",
                              verbose_name=_("rule"))
-    complies = models.BooleanField(_("complies"), default=True)
+    complies = models.BooleanField(_("complies"), default=False)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -329,7 +365,7 @@ class RuleDeclaration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} · {self.rule.code}: {'✓' if self.complies else '✗'}"
+        return f"{self.rule.title}: {_('complies') if self.complies else _('does not comply')}"
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -390,10 +426,17 @@ class Inspection(models.Model):
 
     application = models.ForeignKey(GardenApplication, on_delete=models.CASCADE, related_name="inspections",
                                     verbose_name=_("permit"))
+    class Kind(models.TextChoices):
+        PRELIMINARY = "preliminary", _("preliminary (in the week before the permit starts)")
+        OPERATIONAL = "operational", _("during the permit")
+        FINAL = "final", _("final")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OPERATIONAL)
     inspected_on = models.DateField(_("inspected on"))
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+", verbose_name=_("inspector"))
     note = models.TextField(_("note"), blank=True)
+    missing_greenery = models.JSONField(_("greenery found missing"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -402,7 +445,7 @@ class Inspection(models.Model):
         ordering = ["-inspected_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.application} · {self.inspected_on.isoformat()}"
+        return f"{self.application} · {self.inspected_on:%d.%m.%Y}"
 
 
 class InspectionResult(models.Model):
@@ -424,7 +467,7 @@ class InspectionResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule.code}: {'kept' if self.kept else 'breached'}"
+        return f"{self.rule.title}: {_('kept') if self.kept else _('breached')}"
 
 
 def inspection_photo_path(instance: InspectionPhoto, filename: str) -> str:
@@ -445,3 +488,89 @@ class InspectionPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class PaymentAccount(models.Model):
+    """What a permit's holder owes and has paid: charges (the fee, surcharges) and payments, each with a reason."""
+
+    application = models.OneToOneField(GardenApplication, on_delete=models.PROTECT, related_name="payment_account",
+                                       verbose_name=_("permit"))
+    title = models.CharField(_("transfer title"), max_length=60, unique=True,
+                             help_text=_("The permit number: a transfer with it in its title is matched here."))
+    bank_account = models.CharField(_("bank account (IBAN)"), max_length=34)
+    due_date = models.DateField(_("due date"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BankTransfer(models.Model):
+    """One credit line of an imported bank statement; its key makes a second import of the same line a no-op."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    booked_on = models.DateField(_("booked on"))
+    amount = models.DecimalField(_("amount (PLN)"), max_digits=14, decimal_places=2)
+    title = models.CharField(_("transfer title"), max_length=400)
+    counterparty = models.CharField(_("from"), max_length=300, blank=True)
+    reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    source = models.CharField(_("statement"), max_length=200, blank=True)
+    account = models.ForeignKey(PaymentAccount, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="transfers", verbose_name=_("matched to"))
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("imported by"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank transfer")
+        verbose_name_plural = _("bank transfers")
+        ordering = ["-booked_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on:%d.%m.%Y} {self.amount} {self.title[:40]}"
+
+
+class AccountEntry(models.Model):
+    """One line of a payment account: a charge (+) or a payment (−) of `amount`, with the reason it exists."""
+
+    class Kind(models.TextChoices):
+        FEE = "fee", _("fee")
+        SURCHARGE = "surcharge", _("surcharge")
+        REFUND = "refund", _("correction after revocation")
+        PAYMENT = "payment", _("payment")
+
+    CHARGES = (Kind.FEE, Kind.SURCHARGE)
+
+    account = models.ForeignKey(PaymentAccount, on_delete=models.CASCADE, related_name="entries",
+                                verbose_name=_("payment account"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (PLN)"), max_digits=14, decimal_places=2)
+    booked_on = models.DateField(_("booked on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    transfer = models.OneToOneField(BankTransfer, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="entry", verbose_name=_("bank transfer"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account entry")
+        verbose_name_plural = _("account entries")
+        ordering = ["account", "booked_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="gardens_entry_amount_positive",
+                                   violation_error_message=_("The amount must be greater than zero.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
+    @property
+    def signed_amount(self) -> Decimal:
+        """What the entry adds to the amount owed: charges +, payments and corrections −."""
+        return self.amount if self.kind in self.CHARGES else -self.amount

@@ -96,3 +96,17 @@ register_chart("garden-rates-per-zone", garden_rates_per_zone, position=100)
 register_headline(headline, position=10)
 register_dataset(Dataset("permits", _("Café-garden permits"), "gardens.resources.PermitResource",
                          "gardens.gardenapplication"))
+
+
+def permit_payments(centre: Centre) -> Chart:
+    """What the centre's permits owe, what was paid and what is overdue (PLN), from the payment accounts."""
+    from .selectors import payment_totals
+
+    totals = payment_totals(centre)
+    rows = [(_("Due"), totals["due"]), (_("Paid"), totals["paid"]), (_("Overdue"), totals["overdue"])]
+    return Chart("garden-payments", _("Café-garden fees: due, paid and overdue"), [_("Fees"), _("PLN")], rows,
+                 unit="PLN", description=_("From the permits' payment accounts: fees and surcharges less "
+                                           "corrections; overdue is what is still owed after the due date."))
+
+
+register_chart("garden-payments", permit_payments, position=25)

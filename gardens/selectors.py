@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from centres.models import Centre, User
 from centres.selectors import managed_businesses, staff_centre_ids, today
 
-from .models import AestheticRule, ApplicationHistory, GardenApplication, Inspection, RuleDeclaration, Season
+from .models import (
+    AccountEntry,
+    AestheticRule,
+    ApplicationHistory,
+    GardenApplication,
+    Inspection,
+    PaymentAccount,
+    RuleDeclaration,
+    Season,
+)
 
 Status = GardenApplication.Status
 
@@ -25,7 +35,7 @@ def application_list() -> QuerySet[GardenApplication]:
 def application_detail() -> QuerySet[GardenApplication]:
     return application_list().prefetch_related(
         Prefetch("declarations", queryset=RuleDeclaration.objects.select_related("rule")),
-        Prefetch("history", queryset=ApplicationHistory.objects.select_related("by").order_by("at", "pk")),
+        Prefetch("history", queryset=ApplicationHistory.objects.select_related("by").order_by("created_at", "pk")),
         "attachments",
     )
 
@@ -76,10 +86,6 @@ def permit_by_token(token: str) -> GardenApplication | None:
             .filter(status__in=[Status.APPROVED, Status.REVOKED], verification_token=token_uuid).first())
 
 
-def season_for(*, centre: Centre, year: int) -> Season | None:
-    return Season.objects.filter(centre=centre, year=year).first()
-
-
 def current_season(*, centre: Centre) -> Season | None:
     """This year's season, else the nearest next one, else the latest."""
     year = today().year
@@ -99,17 +105,62 @@ def rule_list(*, season: Season | None = None) -> QuerySet[AestheticRule]:
     return qs.order_by("season_id", "order", "code")
 
 
-def conflicts_for(application: GardenApplication) -> QuerySet[GardenApplication]:
-    """Other live applications or permits for the same place with an overlapping period (flagged to staff).
+def conflicts_for(application: GardenApplication) -> list[GardenApplication]:
+    """Other live applications or permits for the same place on a common day (flagged to staff).
 
-    The same place: the same zone and street (or no street on both) and the same address, case-insensitively.
+    The same place: overlapping outlines where both are drawn, else the same normalised street and building number
+    ("ul. Szeroka 10" is "Szeroka 10"). Approval refuses the approved ones among them (services.place_conflicts).
     """
-    place = Q(zone_id=application.zone_id, address__iexact=application.address.strip())
-    place &= Q(street_id=application.street_id) if application.street_id else Q(street__isnull=True)
-    return (GardenApplication.objects.filter(place, status__in=GardenApplication.LIVE_STATUSES,
-                                             period_start__lte=application.period_end,
-                                             period_end__gte=application.period_start)
-            .exclude(pk=application.pk).select_related("business").order_by("pk"))
+    from .services import place_conflicts
+
+    return place_conflicts(application, statuses=GardenApplication.LIVE_STATUSES)
+
+
+def neighbours_geojson(*, season: Season, exclude: int | None = None) -> dict:
+    """Every approved garden of the season with an outline, as a GeoJSON FeatureCollection (the office's map)."""
+    features = []
+    for permit in (GardenApplication.objects.filter(season=season, status=Status.APPROVED, outline__isnull=False)
+                   .exclude(pk=exclude).select_related("business", "street").order_by("pk")):
+        features.append({"type": "Feature", "geometry": permit.outline, "properties": {
+            "id": permit.pk, "permit_number": permit.permit_number, "business": permit.business.name,
+            "address": f"{permit.street.name if permit.street_id else ''} {permit.building_number}".strip(),
+            "period": f"{permit.period_start:%d.%m.%Y} – {permit.period_end:%d.%m.%Y}"}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def open_payment_accounts(*, before: dt.date) -> QuerySet[PaymentAccount]:
+    """Accounts of permits (approved or revoked) due before a day, with their lines, for the reminders."""
+    return (PaymentAccount.objects.filter(due_date__lte=before)
+            .select_related("application", "application__business", "application__season__centre")
+            .prefetch_related("entries").order_by("due_date", "pk"))
+
+
+def payment_accounts(*, centre: Centre | None = None) -> QuerySet[PaymentAccount]:
+    qs = (PaymentAccount.objects.select_related("application", "application__business", "application__season")
+          .prefetch_related("entries").order_by("due_date", "pk"))
+    return qs.filter(application__season__centre=centre) if centre is not None else qs
+
+
+def payment_totals(centre: Centre, *, on: dt.date | None = None) -> dict[str, Decimal]:
+    """Due, paid and overdue fees of the centre's permits (the dashboard): one grouped aggregate of the lines."""
+    day = on or today()
+    zero = Decimal("0.00")
+    charges = Q(entries__kind__in=AccountEntry.CHARGES)
+    per_account = (PaymentAccount.objects.filter(application__season__centre=centre)
+                   .values("pk", "due_date")
+                   .annotate(charged=Sum("entries__amount", filter=charges),
+                             credited=Sum("entries__amount", filter=Q(entries__kind=AccountEntry.Kind.REFUND)),
+                             paid=Sum("entries__amount", filter=Q(entries__kind=AccountEntry.Kind.PAYMENT))))
+    totals = {"due": zero, "paid": zero, "overdue": zero, "accounts": 0}
+    for row in per_account:
+        due = Decimal(str(row["charged"] or 0)) - Decimal(str(row["credited"] or 0))
+        paid = Decimal(str(row["paid"] or 0))
+        totals["accounts"] += 1
+        totals["due"] += max(due, zero)
+        totals["paid"] += paid
+        if due - paid > 0 and day > row["due_date"]:
+            totals["overdue"] += due - paid
+    return {k: (v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v) for k, v in totals.items()}
 
 
 def waiting_applications(*, centre: Centre) -> QuerySet[GardenApplication]:
@@ -135,10 +186,78 @@ def fee_totals(*, centre_ids: set[int] | None = None) -> QuerySet:
 
 
 def history_of(application: GardenApplication) -> QuerySet[ApplicationHistory]:
-    return ApplicationHistory.objects.filter(application=application).select_related("by").order_by("at", "pk")
+    return ApplicationHistory.objects.filter(application=application).select_related("by").order_by("created_at", "pk")
 
 
 def inspection_list() -> QuerySet[Inspection]:
     return (Inspection.objects.select_related("application", "application__business", "application__season",
                                               "inspector")
             .prefetch_related("results", "results__rule", "photos").order_by("-inspected_on", "-pk"))
+
+
+def _measured_value(application: GardenApplication, rule: AestheticRule) -> str:
+    from core.formats import measure
+
+    M = AestheticRule.Measure
+    a = application
+    if rule.measure == M.UMBRELLA_HEIGHT_MAX:
+        return measure(a.umbrella_height_m) if a.umbrella_height_m is not None else "—"
+    if rule.measure == M.ENCLOSURE_HEIGHT_MAX:
+        return measure(a.enclosure_height_m) if a.enclosure_height_m is not None else "—"
+    if rule.measure == M.COLOUR_PALETTE:
+        return " / ".join(v for v in (a.umbrella_colour, a.furniture_colour) if v) or "—"
+    if rule.measure == M.PAVEMENT_MIN:
+        return measure(a.pedestrian_width_m)
+    if rule.measure == M.GREENERY_MIN:
+        return ", ".join(a.declared_greenery_labels()) or "—"
+    return ""
+
+
+def _rule_limit(application: GardenApplication, rule: AestheticRule) -> str:
+    from core.formats import measure
+
+    M = AestheticRule.Measure
+    if rule.measure in (M.UMBRELLA_HEIGHT_MAX, M.ENCLOSURE_HEIGHT_MAX) and rule.limit is not None:
+        return f"≤ {measure(rule.limit)}"
+    if rule.measure == M.COLOUR_PALETTE:
+        return ", ".join(rule.palette_colours())
+    if rule.measure == M.PAVEMENT_MIN:
+        return f"≥ {measure(max(application.zone.pedestrian_width_minimum, rule.limit or Decimal('0')))}"
+    if rule.measure == M.GREENERY_MIN:
+        return f"≥ {int(rule.limit or 1)}"
+    return ""
+
+
+def review_context(application: GardenApplication) -> dict:
+    """What the reviewer's page shows: attachments, every rule with its declaration and measured value (breaches
+    flagged), the outline with the neighbours, the fee, the history and the conflicts."""
+    from .services import rule_breaches
+
+    rules = list(AestheticRule.objects.filter(season_id=application.season_id, is_active=True)
+                 .order_by("order", "code"))
+    declarations = {d.rule_id: d for d in application.declarations.all()}
+    breaches = rule_breaches(application, rules)
+    breached_rules = {message.split("”")[0].lstrip("“") for message, _code in breaches.values()}
+    rows = []
+    for rule in rules:
+        declaration = declarations.get(rule.pk)
+        rows.append({"rule": rule, "declaration": declaration, "value": _measured_value(application, rule),
+                     "limit": _rule_limit(application, rule),
+                     "breach": rule.title in breached_rules or declaration is None or not declaration.complies})
+    attachments = list(application.attachments.all())
+    area_difference = None
+    if application.outline_area_m2 and application.area_m2:
+        area_difference = (application.outline_area_m2 - application.area_m2) / application.area_m2 * 100
+    return {
+        "rows": rows, "breaches": breaches,
+        "images": [a for a in attachments if a.content_type.startswith("image/")],
+        "documents": [a for a in attachments if not a.content_type.startswith("image/")],
+        "neighbours": neighbours_geojson(season=application.season, exclude=application.pk),
+        "outline": application.outline,
+        "area_difference": area_difference,
+        "area_mismatch": area_difference is not None and abs(area_difference) > 10,
+        "history": list(history_of(application)),
+        "conflicts": conflicts_for(application),
+        "fee": application.fee_breakdown,
+        "account": PaymentAccount.objects.filter(application=application).prefetch_related("entries").first(),
+    }

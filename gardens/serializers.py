@@ -89,7 +89,7 @@ class HistorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApplicationHistory
-        fields = ["id", "from_status", "to_status", "by", "at", "note"]
+        fields = ["id", "from_status", "to_status", "by", "created_at", "note"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_by(self, entry: ApplicationHistory) -> str | None:
@@ -131,13 +131,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = GardenApplication
         fields = ["id", "business", "business_name", "season", "season_year", "zone", "zone_name", "street",
-                  "street_name", "address", "placement", "area_m2", "length_m", "width_m", "period_start",
-                  "period_end", "pedestrian_width_m", "furniture", "tables", "seats", "umbrella_colour",
-                  "umbrella_height_m", "enclosure_height_m", "greenery", "confirmed_greenery", "declarations",
+                  "street_name", "address", "building_number", "placement", "outline", "outline_area_m2", "area_m2",
+                  "length_m", "width_m", "period_start", "period_end", "pedestrian_width_m", "furniture", "tables",
+                  "seats", "umbrella_colour", "furniture_colour", "umbrella_height_m", "enclosure_height_m",
+                  "greenery", "confirmed_greenery", "declarations",
                   "status", "permit_number", "fee_days", "fee_gross", "fee_discount_percent", "fee_discount",
                   "fee_total", "fee", "submitted_at", "decided_at", "revoked_at", "revocation_reason",
                   "created_at", "updated_at"]
-        read_only_fields = ["status", "permit_number", "fee_days", "fee_gross", "fee_discount_percent",
+        read_only_fields = ["status", "permit_number", "outline_area_m2", "fee_days", "fee_gross", "fee_discount_percent",
                             "fee_discount", "fee_total", "submitted_at", "decided_at", "revoked_at",
                             "revocation_reason", "created_at", "updated_at"]
         extra_kwargs = {
@@ -215,6 +216,6 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "application", "permit_number", "inspected_on", "inspector", "note", "results",
-                  "created_at"]
+        fields = ["id", "application", "permit_number", "kind", "inspected_on", "inspector", "note", "results",
+                  "missing_greenery", "created_at"]
         read_only_fields = ["inspector", "created_at"]

@@ -1,4 +1,5 @@
-"""Celery tasks of the gardens app: e-mail on every status change, the staff's daily digest, end-of-permit reminders.
+"""Celery tasks of the gardens app: e-mail on every status change, the staff's daily digest, end-of-permit and
+payment reminders, the surcharge notice after an inspection.
 
 Every e-mail goes through `send_once` with a key naming the event, so re-runs and retries send nothing twice.
 """
@@ -59,7 +60,7 @@ def notify_status_change(application_id: int, history_id: int) -> int:
 @shared_task(**RETRY_POLICY)
 def daily() -> dict[str, int]:
     """Each morning: the digest of waiting applications to each centre's staff; reminders before permits end."""
-    return {"digests": send_digests(), "reminders": send_end_reminders()}
+    return {"digests": send_digests(), "reminders": send_end_reminders(), "payments": send_payment_reminders()}
 
 
 def send_digests(on: dt.date | None = None) -> int:
@@ -102,5 +103,58 @@ def send_end_reminders(on: dt.date | None = None) -> int:
                 subject = _("Café garden: your permit %(number)s ends soon") % {"number": permit.permit_number}
             body = render_mail("gardens/email/ending.txt", {"permit": permit, "link": link}, language=language)
             sent += send_once(key=f"gardens:ending:{permit.pk}:{permit.period_end.isoformat()}:{address}",
+                              to=address, subject=subject, body=body, language=language)
+    return sent
+
+
+@shared_task(**RETRY_POLICY)
+def notify_surcharge(entry_id: int) -> int:
+    """Tell the business that an inspection found greenery missing and what it adds to the fee (once per line)."""
+    from .models import AccountEntry
+
+    entry = (AccountEntry.objects.select_related("account", "account__application",
+                                                 "account__application__business").filter(pk=entry_id).first())
+    if entry is None:
+        return 0
+    permit = entry.account.application
+    link = settings.SITE_URL + reverse("gardens:application-detail", args=[permit.pk])
+    sent = 0
+    for address, language in _business_recipients(permit.business):
+        with translation.override(language):
+            subject = _("Café garden %(number)s: a surcharge after the inspection") % {"number": permit.permit_number}
+        body = render_mail("gardens/email/surcharge.txt", {"permit": permit, "entry": entry, "link": link},
+                           language=language)
+        sent += send_once(key=f"gardens:surcharge:{entry.pk}:{address}", to=address, subject=subject, body=body,
+                          language=language)
+    return sent
+
+
+PAYMENT_REMINDER_DAYS = 3
+
+
+def send_payment_reminders(on: dt.date | None = None) -> int:
+    """Fees still owed: one reminder a few days before the due date, one once it has passed (never twice)."""
+    from core.dates import today
+
+    from .payments import account_state
+    from .selectors import open_payment_accounts
+
+    day = on or today()
+    sent = 0
+    for account in open_payment_accounts(before=day + dt.timedelta(days=PAYMENT_REMINDER_DAYS)):
+        state = account_state(account, on=day)
+        if state.balance <= 0:
+            continue
+        stage = "overdue" if state.overdue else "due"
+        permit = account.application
+        link = settings.SITE_URL + reverse("gardens:application-detail", args=[permit.pk])
+        for address, language in _business_recipients(permit.business):
+            with translation.override(language):
+                subject = (_("Café garden %(number)s: the fee is overdue") if state.overdue
+                           else _("Café garden %(number)s: the fee is due soon")) % {"number": permit.permit_number}
+            body = render_mail("gardens/email/payment_reminder.txt",
+                               {"permit": permit, "account": account, "state": state, "link": link},
+                               language=language)
+            sent += send_once(key=f"gardens:payment:{account.pk}:{stage}:{account.due_date.isoformat()}:{address}",
                               to=address, subject=subject, body=body, language=language)
     return sent

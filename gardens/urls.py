@@ -16,6 +16,7 @@ urlpatterns = [
     path("wnioski/<int:pk>/zalaczniki/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("wnioski/<int:pk>/zalaczniki/<int:attachment_id>/usun/", views.attachment_delete,
          name="attachment-delete"),
+    path("wnioski/<int:pk>/sprawdz/", views.application_check, name="application-check"),
     path("wnioski/<int:pk>/status/", views.application_move, name="application-move"),
     path("wnioski/<int:pk>/zezwolenie.pdf", views.permit_pdf, name="permit-pdf"),
     path("sprawdz/<uuid:token>/", views.verify, name="verify"),

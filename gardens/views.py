@@ -3,6 +3,7 @@ public verification page. Thin: reads from selectors, writes through services.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,17 +11,24 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from centres.selectors import current_centre, managed_businesses, staff_centre_ids
 from core.cache import public_page
+from core.forms import add_service_errors
 
 from . import selectors, services
-from .forms import ApplicationForm, AttachmentForm, DeclarationsForm, FeeQuoteForm, MoveForm, add_service_errors
-from .models import Attachment, GardenApplication, GreeneryKind
-from .pdf import build_permit_pdf
+from .forms import ApplicationForm, AttachmentForm, DeclarationsForm, FeeQuoteForm, MoveForm
+from .models import Attachment, GardenApplication, GreeneryKind, PaymentAccount
+from .payments import account_state
 
 Status = GardenApplication.Status
+MOVE_VERBS = {
+    Status.SUBMITTED: gettext_lazy("Send the application"), Status.WITHDRAWN: gettext_lazy("Withdraw the application"),
+    Status.APPROVED: gettext_lazy("Approve and issue the permit"), Status.REJECTED: gettext_lazy("Refuse"),
+    Status.CHANGES_REQUESTED: gettext_lazy("Ask for changes"), Status.REVOKED: gettext_lazy("Revoke the permit"),
+}
 
 
 @public_page("permits")
@@ -87,7 +95,14 @@ def apply(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The draft is saved. Declare the rules and attach a site plan, then submit."))
             return redirect("gardens:application-declarations", application.pk)
-    return render(request, "gardens/application_form.html", {"form": form, "new": True})
+    season = selectors.current_season(centre=centre)
+    return render(request, "gardens/application_form.html", {"form": form, "new": True, **_map_context(season)})
+
+
+def _map_context(season, exclude: int | None = None) -> dict:
+    return {"map_tiles": settings.MAP_TILE_URL, "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "neighbours": selectors.neighbours_geojson(season=season, exclude=exclude) if season else
+            {"type": "FeatureCollection", "features": []}}
 
 
 def _apply_from_permit(request: HttpRequest, permit_id: str) -> HttpResponse:
@@ -128,20 +143,28 @@ def _own(request: HttpRequest, pk: int) -> GardenApplication:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(request: HttpRequest, pk: int, *, attachment_form: AttachmentForm | None = None,
+                 status: int = 200) -> HttpResponse:
     application = get_object_or_404(selectors.application_detail().filter(
         pk__in=selectors.visible_applications(request.user).values("pk")), pk=pk)
     is_staff = application.season.centre_id in staff_centre_ids(request.user)
     moves = services.allowed_moves(application, request.user)
     declared = {d.rule_id for d in application.declarations.all()}
     missing_rules = [r for r in selectors.rule_list(season=application.season) if r.pk not in declared]
+    account = PaymentAccount.objects.filter(application=application).prefetch_related("entries").first()
     return render(request, "gardens/application_detail.html", {
         "application": application, "fee": application.fee_breakdown, "moves": moves,
-        "move_labels": {m: Status(m).label for m in moves}, "is_staff": is_staff,
+        "move_labels": {m: MOVE_VERBS.get(m, Status(m).label) for m in moves}, "is_staff": is_staff,
+        "map_tiles": settings.MAP_TILE_URL, "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "account": account, "account_state": account_state(account) if account else None,
         "conflicts": selectors.conflicts_for(application) if is_staff else [],
-        "attachment_form": AttachmentForm() if application.is_editable and not is_staff else None,
+        "attachment_form": (attachment_form or AttachmentForm()) if application.is_editable and not is_staff else None,
         "missing_rules": missing_rules, "greenery_choices": GreeneryKind.choices,
         "can_renew": application.status == Status.APPROVED and not is_staff,
-    })
+    }, status=status)
 
 
 @login_required
@@ -160,9 +183,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("gardens:application-detail", pk)
-    return render(request, "gardens/application_form.html", {"form": form, "new": False,
-                                                             "application": application})
+            return redirect("gardens:application-declarations", pk)
+    return render(request, "gardens/application_form.html", {"form": form, "new": False, "application": application,
+                                                             **_map_context(application.season, application.pk)})
 
 
 @login_required
@@ -182,29 +205,55 @@ def application_declarations(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Declarations saved."))
-            return redirect("gardens:application-detail", pk)
-    return render(request, "gardens/declarations.html", {"form": form, "application": application})
+            return redirect("gardens:attachment-upload", pk)
+    return render(request, "gardens/declarations.html", {"form": form, "application": application, "step": 2})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 3: the site plan and photos; an upload error stands at the file field, with the summary on top."""
     application = _own(request, pk)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_attachment(application=application, kind=form.cleaned_data["kind"],
                                     upload=form.cleaned_data["file"], by=request.user)
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The file is attached."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("gardens:application-detail", pk)
+            return redirect("gardens:attachment-upload", pk)
+    return render(request, "gardens/attachments.html", {
+        "form": form, "application": application, "step": 3, "attachments": application.attachments.all(),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 4, check your answers: everything on one page with a link to change each part, then "Send"."""
+    application = get_object_or_404(selectors.application_detail().filter(
+        pk__in=selectors.own_applications(request.user).values("pk")), pk=pk)
+    problems = None
+    if request.method == "POST":
+        try:
+            services.transition(application=application, to=Status.SUBMITTED, by=request.user)
+        except ValidationError as exc:
+            problems = exc
+        else:
+            messages.success(request, _("The application is sent to the office."))
+            return redirect("gardens:application-detail", pk)
+    elif application.is_editable:
+        try:
+            services.check_complete(application)
+        except ValidationError as exc:
+            problems = exc
+    return render(request, "gardens/check_answers.html", {
+        "application": application, "step": 4, "fee": application.fee_breakdown,
+        "problems": problems.message_dict if problems is not None and hasattr(problems, "error_dict") else {},
+        **_map_context(application.season, application.pk),
+    }, status=400 if problems is not None and request.method == "POST" else 200)
 
 
 @login_required
@@ -257,12 +306,15 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def permit_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The permit as issued: the PDF stored at approval (its SHA-256 is on the verification page), never re-rendered."""
     application = _visible(request, pk)
-    if application.status not in (Status.APPROVED, Status.REVOKED):
+    if application.status not in (Status.APPROVED, Status.REVOKED) or not application.permit_pdf:
         raise Http404
-    response = HttpResponse(build_permit_pdf(application), content_type="application/pdf")
     filename = application.permit_number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    response = FileResponse(application.permit_pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"{filename}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

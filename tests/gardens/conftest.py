@@ -8,3 +8,9 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_map_tiles(settings):
+    """Tests draw maps on a plain background: no tile server is asked."""
+    settings.MAP_TILE_URL = ""

@@ -24,6 +24,8 @@ class SeasonFactory(factory.django.DjangoModelFactory):
     summer_end = factory.LazyAttribute(lambda o: dt.date(o.year, 11, 15))
     winter_start = factory.LazyAttribute(lambda o: dt.date(o.year, 11, 16))
     winter_end = factory.LazyAttribute(lambda o: dt.date(o.year + 1, 3, 1) - dt.timedelta(days=1))
+    bank_account = "PL61109010140000071219812874"
+    legal_basis = "Uchwała nr 183/07 Rady Miasta Torunia z dnia 14 czerwca 2007 r. (z późn. zm.)"
 
 
 class RuleFactory(factory.django.DjangoModelFactory):
@@ -102,4 +104,6 @@ def ready_application(**kwargs) -> GardenApplication:
     Attachment.objects.create(application=application, kind=Attachment.Kind.SITE_PLAN, original_name="plan.pdf",
                               content_type="application/pdf", size=10,
                               file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 test"))
+    Attachment.objects.create(application=application, kind=Attachment.Kind.PHOTO, original_name="garden.png",
+                              content_type="image/png", size=10, file=SimpleUploadedFile("garden.png", png_bytes()))
     return application

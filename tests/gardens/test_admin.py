@@ -45,7 +45,6 @@ def test_review_page_moves_through_the_workflow(submitted, staff, other_staff):
     url = reverse("admin:gardens_gardenapplication_review", args=[submitted.pk])
     assert admin_client(other_staff).get(url).status_code == 404
     client = admin_client(staff)
-    assert client.post(url, {"to": "in_review"}).status_code == 302
     refused = client.post(url, {"to": "rejected", "note": ""})
     assert refused.status_code == 200
     assert "reason" in refused.content.decode()
@@ -55,18 +54,16 @@ def test_review_page_moves_through_the_workflow(submitted, staff, other_staff):
     assert submitted.confirmed_greenery_kinds() == {"planters"}
 
 
-def test_bulk_actions_start_review_and_approve(submitted, staff):
+def test_bulk_approve_gives_no_green_discount_on_a_declaration_alone(submitted, staff):
     changelist = reverse("admin:gardens_gardenapplication_changelist")
-    client = admin_client(staff)
-    client.post(changelist, {"action": "start_review", "_selected_action": [submitted.pk]})
-    client.post(changelist, {"action": "approve_with_declared_greenery", "_selected_action": [submitted.pk]})
+    admin_client(staff).post(changelist, {"action": "approve_without_greenery", "_selected_action": [submitted.pk]})
     submitted.refresh_from_db()
     assert submitted.status == S.APPROVED
-    assert submitted.confirmed_greenery_kinds() == {"planters", "hanging"}
+    assert submitted.confirmed_greenery_kinds() == set()
+    assert submitted.fee_discount == 0
 
 
 def test_fee_totals_are_summed_per_zone_and_season(submitted, staff, other_staff):
-    services.transition(application=submitted, to=S.IN_REVIEW, by=staff)
     services.transition(application=submitted, to=S.APPROVED, by=staff, confirmed_greenery=[])
     url = reverse("admin:gardens_gardenapplication_fee_totals")
     page = admin_client(staff).get(url)
@@ -80,14 +77,13 @@ def test_csv_export_of_the_selection(submitted, staff):
     response = admin_client(staff).post(reverse("admin:gardens_gardenapplication_changelist"),
                                         {"action": "export_csv", "_selected_action": [submitted.pk]})
     text = response.content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("permit_number,business,nip")
+    assert text.splitlines()[0].startswith("permit_number;business;nip")
     assert submitted.business.nip in text
 
 
 def test_permit_resource_exports_issued_permits_of_the_centre(submitted, staff, centre, other_centre):
     from gardens.resources import PermitResource
 
-    services.transition(application=submitted, to=S.IN_REVIEW, by=staff)
     services.transition(application=submitted, to=S.APPROVED, by=staff, confirmed_greenery=[])
     ApplicationFactory(business=submitted.business)  # a draft is not a permit
     data = PermitResource(centre=centre).export()

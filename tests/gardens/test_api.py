@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from gardens.models import GardenApplication
 from tests.conftest import client_for
@@ -23,7 +24,7 @@ BASE = "/api/v1/gardens/applications/"
 
 @pytest.fixture
 def application(business):
-    return ready_application(business=business)
+    return ready_application(business=business, declared_planters=True)
 
 
 def test_owner_and_manager_see_their_applications_outsider_gets_404(application, owner, business):
@@ -55,18 +56,17 @@ def test_anonymous_gets_401(api, application):
 def test_the_workflow_through_the_api(application, owner, staff):
     owner_api, staff_api = client_for(owner), client_for(staff)
     assert owner_api.post(f"{BASE}{application.pk}/submit/").json()["status"] == "submitted"
-    assert staff_api.post(f"{BASE}{application.pk}/start-review/").status_code == 200
     response = staff_api.post(f"{BASE}{application.pk}/approve/", {"confirmed_greenery": ["planters"]})
     assert response.status_code == 200, response.json()
     assert response.json()["permit_number"].endswith("/OG/2027/0001")
     assert response.json()["confirmed_greenery"] == ["planters"]
     history = owner_api.get(f"{BASE}{application.pk}/history/").json()
-    assert [h["to_status"] for h in history["results"]] == ["submitted", "in_review", "approved"]
+    assert [h["to_status"] for h in history["results"]] == ["submitted", "approved"]
 
 
 def test_owner_calling_a_staff_action_gets_403(application, owner):
     client_for(owner).post(f"{BASE}{application.pk}/submit/")
-    response = client_for(owner).post(f"{BASE}{application.pk}/start-review/")
+    response = client_for(owner).post(f"{BASE}{application.pk}/approve/", {"confirmed_greenery": []})
     assert response.status_code == 403
 
 
@@ -80,7 +80,6 @@ def test_a_refused_move_is_a_400_with_a_clear_message(application, staff):
 
 def test_reject_without_a_note_is_a_400(application, owner, staff):
     client_for(owner).post(f"{BASE}{application.pk}/submit/")
-    client_for(staff).post(f"{BASE}{application.pk}/start-review/")
     response = client_for(staff).post(f"{BASE}{application.pk}/reject/", {"note": ""})
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "note"
@@ -200,7 +199,6 @@ def test_fee_quote_without_a_rate_is_a_400(zone, centre, api):
 def test_public_register_lists_current_permits_without_personal_data(application, owner, staff, api):
     with __import__("time_machine").travel(dt.datetime(2027, 5, 1, 12, 0)):
         client_for(owner).post(f"{BASE}{application.pk}/submit/")
-        client_for(staff).post(f"{BASE}{application.pk}/start-review/")
         client_for(staff).post(f"{BASE}{application.pk}/approve/", {"confirmed_greenery": []})
         ApplicationFactory(business=application.business)  # a draft is not in the register
         rows = api.get("/api/v1/gardens/permits/").json()["results"]
@@ -223,13 +221,18 @@ def test_inspections_are_for_staff_of_the_centre(application, owner, staff, othe
     rule = RuleFactory(season=application.season)
     application.declarations.create(rule=rule, complies=True)
     services.transition(application=application, to="submitted", by=owner)
-    services.transition(application=application, to="in_review", by=staff)
     services.transition(application=application, to="approved", by=staff, confirmed_greenery=[])
     payload = {"application": application.pk, "inspected_on": "2020-01-01", "note": "Kontrola czerwcowa",
                "results": [{"rule": rule.pk, "kept": False, "note": "plandeka"}]}
-    assert client_for(other_staff).post("/api/v1/gardens/inspections/", payload, format="json").status_code == 400
-    assert client_for(owner).post("/api/v1/gardens/inspections/", payload, format="json").status_code == 400
-    response = client_for(staff).post("/api/v1/gardens/inspections/", payload, format="json")
+    with time_machine.travel(dt.datetime(2027, 6, 10, 12, 0)):
+        before_the_period = client_for(staff).post("/api/v1/gardens/inspections/", payload, format="json")
+        assert before_the_period.status_code == 400
+        assert before_the_period.json()["errors"][0]["code"] == "inspection_date"
+        payload["inspected_on"] = "2027-06-10"
+        assert client_for(other_staff).post("/api/v1/gardens/inspections/", payload,
+                                            format="json").status_code == 400
+        assert client_for(owner).post("/api/v1/gardens/inspections/", payload, format="json").status_code == 400
+        response = client_for(staff).post("/api/v1/gardens/inspections/", payload, format="json")
     assert response.status_code == 201, response.json()
     assert client_for(staff).get("/api/v1/gardens/inspections/").json()["results"][0]["results"][0]["kept"] is False
     assert client_for(other_staff).get("/api/v1/gardens/inspections/").json()["results"] == []

@@ -38,7 +38,6 @@ def permit(business, owner, staff):
     RuleFactory(season=application.season, title_pl="Zakaz plandek i folii")
     application.declarations.create(rule=application.season.rules.get(), complies=True)
     services.transition(application=application, to=S.SUBMITTED, by=owner)
-    services.transition(application=application, to=S.IN_REVIEW, by=staff)
     services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters"])
     application.refresh_from_db()
     return application
@@ -57,7 +56,7 @@ def test_fee_quote_page_shows_the_breakdown_and_errors(zone, centre):
     rate(zone, "4.00")
     url = reverse("gardens:fee-quote")
     ok = browser().get(url, {"zone": zone.pk, "area_m2": "10", "start": "2027-06-01", "end": "2027-06-10"})
-    assert "400.00 PLN" in ok.content.decode()
+    assert "PLN\xa0400.00" in ok.content.decode()
     bad = browser().get(url, {"zone": zone.pk, "area_m2": "10", "start": "2027-01-01", "end": "2027-01-10"})
     assert bad.status_code == 200
     assert "season" in bad.content.decode()
@@ -158,11 +157,11 @@ def test_attachments_are_served_only_to_owner_and_staff(business, owner, staff, 
 def test_staff_moves_on_the_page_and_owner_cannot(business, owner, staff):
     application = ready_application(business=business, status=S.SUBMITTED)
     url = reverse("gardens:application-move", args=[application.pk])
-    assert browser(owner).post(url, {"to": "in_review"}).status_code == 403
-    assert browser(staff).post(url, {"to": "in_review"}).status_code == 302
+    assert browser(owner).post(url, {"to": "rejected", "note": "x"}).status_code == 403
     response = browser(staff).post(url, {"to": "rejected", "note": ""}, follow=True)
     assert "reason" in response.content.decode()
-    assert GardenApplication.objects.get(pk=application.pk).status == S.IN_REVIEW
+    assert GardenApplication.objects.get(pk=application.pk).status == S.SUBMITTED
+    assert browser(staff).post(url, {"to": "changes_requested", "note": "Dołącz zdjęcie."}).status_code == 302
     assert browser(UserFactory()).post(url, {"to": "withdrawn"}).status_code == 404
 
 
@@ -172,7 +171,7 @@ def test_permit_pdf_for_owner_and_staff_only(permit, owner, staff, other_staff):
         response = browser(user).get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF")
+        assert b"".join(response.streaming_content) == permit.permit_pdf.open("rb").read()
     assert browser(other_staff).get(url).status_code == 404
     assert browser(UserFactory()).get(url).status_code == 404
 
