@@ -28,7 +28,7 @@ from tqdm import tqdm  # noqa: E402
 from centres.demo import valid_nip  # noqa: E402
 from centres.models import Business, BusinessMembership, Centre, Street, User  # noqa: E402
 from loyalty import tokens  # noqa: E402
-from loyalty.models import Card, CardNumberCounter, Check, Partner, Perk  # noqa: E402
+from loyalty.models import Card, Check, IssuedNumber, Partner, Perk  # noqa: E402
 
 PARTNERS = 300
 CARDS = 100_000
@@ -73,31 +73,39 @@ def _partners(centre: Centre, rnd: random.Random) -> None:
                                               role=BusinessMembership.Role.TILL)
 
 
-def _cards(centre: Centre) -> None:
-    """Residents with an active card each; numbers continue the centre's counter, as the service would."""
+def _cards(centre: Centre, rnd: random.Random) -> None:
+    """Residents with an active card each; numbers drawn at random from the number space and written to the
+    centre's ledger of issued numbers, as the service does (services.allocate_number)."""
     have = Card.objects.filter(centre=centre).count()
     missing = CARDS - have
     if missing <= 0:
         return
     today = timezone.localdate()
-    counter, _ = CardNumberCounter.objects.get_or_create(centre=centre)
-    serial = counter.last_serial
+    taken = set(IssuedNumber.objects.filter(centre=centre).values_list("number", flat=True))
+    taken |= set(Card.objects.filter(centre=centre).values_list("number", flat=True))
+    serial = User.objects.filter(email__startswith="resident-", email__endswith="@bench.invalid").count()
     with tqdm(total=missing, desc="cards", unit="card") as bar:
         while missing > 0:
             size = min(BATCH, missing)
+            numbers = []
+            while len(numbers) < size:
+                number = tokens.number_for(rnd.randrange(1, 10**tokens.SERIAL_DIGITS))
+                if number not in taken:
+                    taken.add(number)
+                    numbers.append(number)
             with transaction.atomic():
                 users = User.objects.bulk_create([
                     User(email=f"resident-{serial + k + 1}@bench.invalid", password="!", first_name="Jan",
                          last_name=f"Mieszkaniec{serial + k + 1}") for k in range(size)])
+                IssuedNumber.objects.bulk_create([IssuedNumber(centre=centre, number=n) for n in numbers])
                 Card.objects.bulk_create([
-                    Card(centre=centre, holder=user, number=tokens.number_for(serial + k + 1),
+                    Card(centre=centre, holder=user, number=numbers[k],
                          status=Card.Status.ACTIVE, secret=tokens.new_secret(), first_name="Jan",
                          last_name=user.last_name, address="Szeroka 1", postal_code="87-100", city="Toruń",
                          email=user.email, valid_from=today - dt.timedelta(days=30),
                          valid_until=today + dt.timedelta(days=700), activated_at=timezone.now())
                     for k, user in enumerate(users)])
                 serial += size
-                CardNumberCounter.objects.filter(pk=counter.pk).update(last_serial=serial)
             missing -= size
             bar.update(size)
 
@@ -135,7 +143,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     centre = _centre()
     _partners(centre, rnd)
-    _cards(centre)
+    _cards(centre, rnd)
     _checks(centre, rnd)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh planner statistics after bulk loads (autovacuum would lag behind)

@@ -26,18 +26,27 @@ class Request:
 class Target:
     name: str
     method: str
-    requests: list[Request]  # one is picked at random per request
+    requests: list[Request]  # one is picked at random per request (sequential: each sent once, in order)
+    sequential: bool = False  # a burst: worker i sends requests[i::concurrency] once each, then stops
+    concurrency: int | None = None  # client processes for this target (default: the run's)
 
 
-def _worker(host: str, port: int, target: Target, duration: float, seed: int, out: mp.Queue) -> None:
+def _worker(host: str, port: int, target: Target, duration: float, seed: int, out: mp.Queue,
+            share: list[Request] | None = None) -> None:
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection(host, port, timeout=30)
     latencies: list[float] = []
     errors = 0
     statuses: dict[int, int] = {}
     end = time.perf_counter() + duration
+    queue = iter(share) if share is not None else None
     while time.perf_counter() < end:
-        req = rnd.choice(target.requests)
+        if queue is not None:
+            req = next(queue, None)
+            if req is None:
+                break
+        else:
+            req = rnd.choice(target.requests)
         body = json.dumps(req.body) if req.body is not None else None
         started = time.perf_counter()
         try:
@@ -59,7 +68,10 @@ def _worker(host: str, port: int, target: Target, duration: float, seed: int, ou
 def run(host: str, port: int, target: Target, *, duration: float, concurrency: int) -> dict:
     """Throughput (requests/s) and p50/p95/p99 latency (ms) of one target."""
     queue: mp.Queue = mp.Queue()
-    workers = [mp.Process(target=_worker, args=(host, port, target, duration, i, queue)) for i in range(concurrency)]
+    concurrency = target.concurrency or concurrency
+    shares = [target.requests[i::concurrency] if target.sequential else None for i in range(concurrency)]
+    workers = [mp.Process(target=_worker, args=(host, port, target, duration, i, queue, shares[i]))
+               for i in range(concurrency)]
     started = time.perf_counter()
     for w in workers:
         w.start()
@@ -74,13 +86,17 @@ def run(host: str, port: int, target: Target, *, duration: float, concurrency: i
             statuses[code] = statuses.get(code, 0) + n
     if not latencies:
         return {"name": target.name, "requests": 0, "errors": sum(r[1] for r in results), "statuses": statuses}
+    if len(latencies) == 1:
+        latencies = latencies * 2  # quantiles need two points
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
         "name": target.name,
-        "requests": len(latencies),
+        "requests": sum(statuses.values()),
         "errors": sum(r[1] for r in results),
         "statuses": statuses,
-        "rps": len(latencies) / elapsed,
+        "concurrency": concurrency,
+        "seconds": elapsed,
+        "rps": sum(statuses.values()) / elapsed,
         "p50": q[49] * 1000,
         "p95": q[94] * 1000,
         "p99": q[98] * 1000,

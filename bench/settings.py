@@ -1,5 +1,9 @@
 """The portal's own settings plus one bare view (the stack's ceiling), for the benchmark only."""
 
 from portal.settings import *  # noqa: F403
+from portal.settings import env
 
 ROOT_URLCONF = "bench.urls"
+# BENCH_PUBLIC_CACHE=0 serves every public read afresh: the "before" figures of bench/README.md.
+PUBLIC_CACHE = env.bool("BENCH_PUBLIC_CACHE", default=True)
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "bench.static.BenchStaticStorage"}}  # noqa: F405
