@@ -54,8 +54,10 @@ e2e-deps: tests/e2e/node_modules/axe-core/axe.min.js
 tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package-lock.json
 	npm ci --no-audit --no-fund --silent --prefix tests/e2e
 
+# The bench's figures: printed with PASS/FAIL per goal and written to bench/.data/bench.json (BENCH_JSON=...).
+BENCH_JSON ?= bench/.data/bench.json
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py --json $(BENCH_JSON)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
