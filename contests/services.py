@@ -181,10 +181,7 @@ def submit_entry(*, contest: Contest, by, title: str, description: str, images: 
                   garden=garden, created_at=now)
     if checked_attachment is not None:
         entry.attachment = checked_attachment.as_file()
-    try:
-        entry.full_clean(exclude=["attachment", "contest", "garden", "submitted_by"])
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+    entry.full_clean(exclude=["attachment", "contest", "garden", "submitted_by"])  # its codes kept
     entry.save()
     _add_images(entry, pairs)
     if garden is not None:

@@ -87,10 +87,7 @@ def unique_slug(model, centre: Centre, text: str, exclude_pk: int | None = None)
 
 
 def _full_clean(obj, exclude: Iterable[str] = ()) -> None:
-    try:
-        obj.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+    obj.full_clean(exclude=list(exclude))  # the model's ValidationError as it is, its codes kept
 
 
 # --- Artists -------------------------------------------------------------------------------------------
