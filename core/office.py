@@ -40,6 +40,7 @@ class Chart:
     value_index: int = 1
     description: Label = ""
     unit: Label = ""
+    label_columns: int = 1  # how many leading columns name a bar ("partner · perk" when one alone repeats)
 
     def csv_rows(self) -> list[list[str]]:
         return [["" if v is None else str(v) for v in row] for row in self.rows]
@@ -49,7 +50,7 @@ class Chart:
         """Each row's label, drawn value, and bar length in SVG units (BAR_MAX for the largest value)."""
         values = [_number(row[self.value_index]) for row in self.rows]
         top = max(values, default=0) or 1
-        return [{"label": row[0], "value": row[self.value_index], "width": round(BAR_MAX * v / top),
+        return [{"label": " · ".join(str(v) for v in row[:self.label_columns]), "value": row[self.value_index], "width": round(BAR_MAX * v / top),
                  "y": 8 + i * 28} for i, (row, v) in enumerate(zip(self.rows, values, strict=True))]
 
     @property

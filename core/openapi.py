@@ -66,7 +66,7 @@ class PortalAutoSchema(AutoSchema):
         path = self.path.removeprefix("/").removeprefix("api/v1/")
         segment = path.split("/", 1)[0].split(".", 1)[0]
         tag = TAG_OF_SEGMENT.get(segment)
-        if tag is None or (explicit and explicit != [segment]):  # an explicit @extend_schema(tags=…) wins
+        if tag is None or (explicit and explicit not in ([segment], ["v1"], ["api"])):  # @extend_schema(tags=…) wins
             return explicit
         return [tag]
 

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 
 from core import formats
@@ -62,3 +64,21 @@ def longdatetime(value) -> str:
 @register.filter
 def shortdatetime(value) -> str:
     return formats.short_datetime(value)
+
+
+@register.filter
+def figure(value, unit: str = "") -> str:
+    """A figure of a chart or table: money for "PLN", a measure for "m"/"m²", numbers with the language's
+    separators (whole numbers without decimals); text and empty values as they are."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    unit = str(unit or "")
+    if unit in ("PLN", "zł"):
+        return formats.money(value)
+    if unit in ("m", "m²"):
+        return formats.measure(value, unit)
+    places = 0 if isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral()) else 2
+    text = formats.number(value, places)
+    return f"{text}\xa0{unit}" if unit else text

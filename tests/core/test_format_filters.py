@@ -58,3 +58,10 @@ def test_area_measure_and_whole_number():
 
 def test_empty_values_print_nothing():
     assert render("[{{ v|money }}{{ v|longdate }}{{ v|percent }}]", "pl", v=None) == "[]"
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (Decimal("59236.80"), "PLN", f"59{NB}236,80{NB}zł"), (Decimal("105.00"), "m²", f"105,00{NB}m²"),
+    (2598, "", f"2{NB}598"), (Decimal("4.00"), "", "4"), ("Szeroka", "", "Szeroka"), (None, "", "–")])
+def test_chart_figures_in_polish(value, unit, expected):
+    assert render("{{ v|figure:u }}", "pl", v=value, u=unit) == expected

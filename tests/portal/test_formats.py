@@ -139,7 +139,7 @@ def test_polish_pages_print_polish_money_and_dates(demo_clients):
             checked.append((name, who))
     assert {n for n, _ in checked} >= {"home", "gardens:register", "gardens:fee-quote", "loyalty:perk-list",
                                        "gardens:application-detail", "loyalty:my-card", "office:dashboard"}
-    assert offences == []
+    assert offences == [], "\n".join(offences)
 
 
 def test_the_checker_sees_an_english_amount_and_an_iso_date():

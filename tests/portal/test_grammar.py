@@ -50,7 +50,9 @@ def demo(db):
 
 
 def test_percentage_perk_reads_rabat_with_a_percent_sign(demo):
-    perk = Perk.objects.filter(kind="percent", value__isnull=False).select_related("partner__business").first()
+    perk = (Perk.objects.filter(kind="percent", value__isnull=False,
+                                partner__business__memberships__role__in=["owner", "manager"])
+            .select_related("partner__business").first())
     member = perk.partner.business.memberships.filter(role__in=["owner", "manager"]).first()
     client = Client()
     client.force_login(member.user)
