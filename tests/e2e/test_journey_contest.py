@@ -1,5 +1,7 @@
 """The green-garden contest in the browser: a resident votes once, a second vote is refused with a message, the
-results stay hidden until the office publishes them in the admin, then show the vote, in both languages."""
+results stay hidden until the office publishes them in the admin, then show the vote; the office opens a
+correction, voids a vote with its reason and republishes, and the public page says "corrected on …" with the
+previous figures a click away; in both languages."""
 
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ def tn(lang: str, singular: str, plural: str, n: int) -> str:
     """The plural form the page shows for n, in the given language (`t` for ngettext)."""
     with translation.override(lang):
         return translation.ngettext(singular, plural, n) % {"n": n}
+
+
+def contest_tie_rule(lang: str, contest) -> str:
+    with translation.override(lang):
+        return contest.tie_rule
 
 
 def in_lang(lang: str, value) -> str:
@@ -197,11 +204,68 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     assert bars[0].locator("span").first.inner_text() == first.title
     assert bars[0].locator("span").last.inner_text() == f"{hundred}%"
 
+    rule = page.locator("section[aria-labelledby=rule-h]")
+    assert rule.locator("p.counting-rule").inner_text() == t(
+        lang, "The public vote alone decides: entries are ranked by their valid votes, online and on paper, in the "
+              "final round.")
+    assert rule.locator("p.tie-rule").inner_text() == contest_tie_rule(lang, contest)
     final = page.locator("section[aria-labelledby=final-h]")
     assert final.locator("h2").inner_text() == t(lang, "Final ranking")
-    assert t(lang, "public vote only") in final.inner_text()
     first_place = final.locator("tbody tr").first.locator("th, td").all_inner_texts()
     assert first_place[:3] == ["1", first.title, "1"]
-    assert first_place[4] == hundred
+    assert page.locator("main .message.correction").count() == 0
     steps("published results with the vote")
     assert axe(page) == []
+    page.goto("/")
+    log_out(page)
+
+    # The office finds the vote irregular: it opens a correction with the reason, voids the vote, republishes.
+    reason = "Głos z konta założonego tylko do głosowania"
+    log_in(page, green_garden["staff"].email, PASSWORD, lang)
+    page.goto(reverse("admin:contests_contest_changelist"))
+    page.locator(f"input[name=_selected_action][value='{contest.pk}']").check()
+    page.locator("select[name=action]").select_option("open_correction")
+    page.fill("input[name=reason]", reason)
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    assert page.locator("ul.messagelist li.info").inner_text() == t(
+        lang, "A correction of “%(c)s” is open.") % {"c": title}
+    page.goto(reverse("admin:contests_vote_changelist"))
+    vote = Vote.objects.get()
+    page.locator(f"input[name=_selected_action][value='{vote.pk}']").check()
+    page.locator("select[name=action]").select_option("void")
+    page.fill("input[name=reason]", reason)
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    vote.refresh_from_db()
+    assert vote.void_reason == reason
+    steps("correction opened, vote voided")
+    page.goto(reverse("admin:contests_contest_changelist"))
+    page.locator(f"input[name=_selected_action][value='{contest.pk}']").check()
+    page.locator("select[name=action]").select_option("publish")
+    page.locator("button[name=index]").click()
+    page.wait_for_load_state()
+    assert page.locator("ul.messagelist li.info").inner_text() == t(
+        lang, "Results of “%(c)s” republished (version %(v)s).") % {"c": title, "v": 2}
+    steps("results republished")
+    page.goto("/")
+    log_out(page)
+
+    # Anyone sees the corrected figures, the date and reason of the correction, and the previous figures.
+    page.goto(reverse("contests:results", args=[contest.pk]))
+    correction = page.locator("main .message.correction")
+    corrected_on = t(lang, "Corrected on %(date)s.") % {"date": ""}
+    assert corrected_on.rstrip(".").strip() in correction.inner_text()
+    assert reason in correction.inner_text()
+    round_section = page.locator(f"section[aria-labelledby=round-{voting_round.pk}]")
+    assert tn(lang, "%(n)s vote in all (online and paper).", "%(n)s votes in all (online and paper).", 0) \
+        in round_section.inner_text()
+    steps("corrected results")
+    assert axe(page) == []
+    correction.locator("a[href='?version=1']").click()
+    page.wait_for_load_state()
+    assert page.locator("main .message.warning").count() == 1, "version 1 says it was corrected later"
+    round_section = page.locator(f"section[aria-labelledby=round-{voting_round.pk}]")
+    rows = [r.locator("th, td").all_inner_texts() for r in round_section.locator("tbody tr").all()]
+    assert rows[0] == ["1", first.title, "1", "0", "1", hundred], "the previous figures, as published"
+    steps("previous figures")
