@@ -10,8 +10,11 @@ from collections.abc import Callable
 import tablib
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
+
+from .csv import FORMULA_STARTS, safe_cell
 
 PROGRESS_EVERY = 25  # rows between two progress reports of a long import
 
@@ -42,6 +45,27 @@ class CentreResource(resources.ModelResource):
         """Every text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is neutralised, in
         CSV and XLSX alike (openpyxl writes a text starting with "=" as a formula)."""
         return neutralised(super().export(*args, **kwargs))
+
+    def export_for_people(self) -> tablib.Dataset:
+        """The export for reading, not for importing: column headers are the fields' names in the active language
+        (Polish on a Polish page) and choices their labels ("kawiarnia", not "cafe"). The plain export keeps the
+        column keys and codes, for machines and for a round trip through the import."""
+        data = self.export()
+        model = self._meta.model
+        headers, choice_maps = [], []
+        for column in data.headers:
+            field = self.fields.get(column)
+            attribute = getattr(field, "attribute", None) or column
+            try:
+                model_field = model._meta.get_field(attribute.split("__")[0])
+                label = str(model_field.verbose_name)
+                choices = {str(code): str(text) for code, text in (model_field.choices or [])}
+            except Exception:  # a computed column: its own name
+                label, choices = column, {}
+            headers.append(label[:1].upper() + label[1:])
+            choice_maps.append(choices)
+        rows = [[choice_maps[i].get(str(v), v) if choice_maps[i] else v for i, v in enumerate(row)] for row in data]
+        return neutralised(tablib.Dataset(*rows, headers=headers))
 
     def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
         headers = [str(h).strip() for h in (dataset.headers or [])]
@@ -107,8 +131,6 @@ class ChoiceWidget(widgets.CharWidget):
     def names(self) -> dict[str, str]:
         """Every accepted spelling (lower case) to its code; built once, on first use."""
         if self._names is None:
-            from django.utils import translation
-
             names = {}
             for code, label in self.choices:
                 names[code.lower()] = code
@@ -133,8 +155,6 @@ class ChoiceWidget(widgets.CharWidget):
 
 class TrimmedCharWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs) -> str:
-        from .csv import FORMULA_STARTS
-
         text = "" if value is None else str(value).strip()
         # An exported "'+48 600…" (neutralised on export) imports back as "+48 600…".
         if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
@@ -144,8 +164,6 @@ class TrimmedCharWidget(widgets.CharWidget):
 
 def neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
     """The same dataset with formula-looking text cells made inert (core.csv.safe_cell)."""
-    from .csv import safe_cell
-
     clean = tablib.Dataset(headers=[safe_cell(str(h)) for h in dataset.headers or []], title=dataset.title)
     for row in dataset:
         clean.append([safe_cell(cell) for cell in row])
