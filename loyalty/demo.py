@@ -20,11 +20,19 @@ from centres.selectors import today
 from centres.services import create_business
 
 from . import services, tokens
-from .models import Card, Check, Partner, Perk, ProgrammeSettings
+from .models import Card, Check, Partner, Perk, ProgrammeSettings, ProgrammeTerms
 
 TILL_EMAIL = "kasa@demo.starowka.pl"
 DEMO_ACCOUNTS = [("till staff (Moja Starówka)", TILL_EMAIL)]
 CARDHOLDERS = 300
+TERMS_PL = ("1. Kartę Moja Starówka może otrzymać mieszkaniec Starego Miasta, którego adres potwierdzi biuro.\n"
+            "2. Karta jest imienna; w kasie partnera okazuje się kod QR lub numer z kodem z aplikacji.\n"
+            "3. Partnerzy ustalają oferty i ich limity; limit liczy się na osobę, także po wydaniu nowej karty.\n"
+            "4. Zgubioną kartę biuro unieważnia i wydaje nową.")
+TERMS_EN = ("1. A Moja Starówka card is for residents of the Old Town whose address the office confirms.\n"
+            "2. The card is personal; at a partner's till show the QR code or the number with the code.\n"
+            "3. Partners set the perks and their limits; a limit counts per person, also after a re-issue.\n"
+            "4. The office revokes a lost card and issues a new one.")
 
 EXTRA_BUSINESSES = [
     ("Kawiarnia Kopernik", "Kopernika", "17", "cafe"),
@@ -72,6 +80,8 @@ STREETS = ["Szeroka", "Żeglarska", "Różana", "Łazienna", "Podmurna", "Prosta
 
 def seed(*, centre: Centre, stdout) -> None:
     ProgrammeSettings.objects.get_or_create(centre=centre, defaults={"validity_years": 2, "auto_activate": False})
+    ProgrammeTerms.objects.get_or_create(centre=centre, version="2026-01", defaults={
+        "published_at": timezone.now() - dt.timedelta(days=30), "body_pl": TERMS_PL, "body_en": TERMS_EN})
     partners = _partners(centre)
     _perks(partners)
     _accounts(centre, partners)
