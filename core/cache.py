@@ -271,3 +271,47 @@ class PublicCacheMixin:
         return serve(request, self.public_cache_area, lambda: parent(request, *args, **kwargs),
                      timeout=self.public_cache_timeout, content_type=self.public_cache_content_types,
                      vary_on_accept=True)
+
+
+# --- Dashboard figures --------------------------------------------------------------------------------
+
+FIGURES_SECONDS = 300
+
+
+def cached_figures(make: Callable, *, seconds: int | None = None) -> Callable:
+    """Wrap a figure maker `make(centre)` (a dashboard chart or headline over a year of checks) so that its
+    result is kept per centre, language and day for `seconds` (settings.DASHBOARD_FIGURES_SECONDS, default 300;
+    0 computes every time). Aggregates over a million rows take a second; a dashboard that says "as of a few
+    minutes ago" opens at once. Nothing invalidates them but time: they are figures of a year."""
+    name = f"{make.__module__}.{make.__qualname__}"
+
+    @functools.wraps(make)
+    def wrapped(centre):
+        ttl = seconds if seconds is not None else getattr(settings, "DASHBOARD_FIGURES_SECONDS", FIGURES_SECONDS)
+        if not ttl:
+            return make(centre)
+        key = f"{_KEY_PREFIX}:figures:{name}:{centre.pk}:{translation.get_language()}:{today().isoformat()}"
+        found = cache.get(key)
+        if found is None:
+            found = make(centre)
+            cache.set(key, found, ttl)
+        return found
+
+    wrapped.uncached = make
+    return wrapped
+
+
+def forget_figures() -> None:
+    """Drop every cached dashboard figure (the bench's cold measurement; after a bulk import)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern(f"{_KEY_PREFIX}:figures:*")
+        return
+    client = getattr(cache, "_cache", None)
+    if hasattr(client, "get_client"):  # Django's RedisCache
+        redis = client.get_client(write=True)
+        pattern = cache.make_key(f"{_KEY_PREFIX}:figures:*")
+        for key in redis.scan_iter(match=pattern):
+            redis.delete(key)
+    elif isinstance(client, dict):  # local memory
+        for key in [k for k in client if f"{_KEY_PREFIX}:figures:" in k]:
+            cache.delete(key.split(":", 2)[-1])

@@ -108,8 +108,8 @@ def test_each_visitor_gets_a_csrf_token_of_their_own_that_the_server_accepts(per
     token_two = CSRF_INPUT.search(two.content.decode()).group(1)
     assert "csrftoken" in one.cookies and "csrftoken" in two.cookies
     assert one.cookies["csrftoken"].value != two.cookies["csrftoken"].value
-    stored = [v for v in cache._cache.values() if b"__public_cache_csrf_token__" in v] if hasattr(cache, "_cache") \
-        else None
+    local = getattr(cache, "_cache", None)
+    stored = [v for v in local.values() if b"__public_cache_csrf_token__" in v] if isinstance(local, dict) else None
     if stored is not None:  # local memory: the stored page holds the placeholder, no visitor's token
         assert stored and not any(token_one.encode() in v or token_two.encode() in v for v in stored)
     # Each visitor's token works with that visitor's own cookie (the language switch is a CSRF-checked POST).
@@ -260,3 +260,25 @@ def test_the_open_data_layers_are_cached_and_show_a_new_partner_at_once(client, 
     assert len(after.json()["features"]) == len(before.json()["features"]) + 1
     csv = client.get(reverse("open-data-partners-csv"))
     assert client.get(reverse("open-data-partners-csv"))["Content-Disposition"] == csv["Content-Disposition"]
+
+
+# --- Dashboard figures ---------------------------------------------------------------------------------
+
+def test_dashboard_figures_are_kept_per_centre_and_language_until_forgotten(centre, other_centre, settings):
+    from django.utils import translation
+
+    calls = []
+
+    def figures(c):
+        calls.append(c.pk)
+        return [("cards", len(calls))]
+
+    cached = public_cache.cached_figures(figures)
+    assert cached(centre) == cached(centre) == [("cards", 1)]
+    assert cached(other_centre) == [("cards", 2)]
+    with translation.override("en"):
+        assert cached(centre) == [("cards", 3)]
+    public_cache.forget_figures()
+    assert cached(centre) == [("cards", 4)]
+    settings.DASHBOARD_FIGURES_SECONDS = 0
+    assert cached(centre) == [("cards", 5)] and cached(centre) == [("cards", 6)]
