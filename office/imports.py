@@ -84,14 +84,16 @@ def read_dataset(content: bytes, fmt: str) -> tablib.Dataset:
     return dataset
 
 
-def export_file(*, dataset_key: str, centre, fmt: str) -> tuple[bytes, str, str]:
-    """The centre's rows of a dataset as (content, content type, file name)."""
+def export_file(*, dataset_key: str, centre, fmt: str, for_people: bool = False) -> tuple[bytes, str, str]:
+    """The centre's rows of a dataset as (content, content type, file name); `for_people`: headers and choices
+    in words of the active language (not re-importable), else column keys and codes."""
     spec = datasets()[dataset_key]
     resource = spec.resource_class()(centre=centre)
-    data = resource.export()
+    data = resource.export_for_people() if for_people else resource.export()
     content = csv_bytes(data.headers, data) if fmt == "csv" else data.export("xlsx")
     stamp = timezone.localdate().isoformat()
-    return content, FORMATS[fmt], f"{centre.code.lower()}-{dataset_key}-{stamp}.{fmt}"
+    suffix = "-do-czytania" if for_people else ""
+    return content, FORMATS[fmt], f"{centre.code.lower()}-{dataset_key}-{stamp}{suffix}.{fmt}"
 
 
 # --- Import jobs --------------------------------------------------------------------------------------

@@ -106,7 +106,8 @@ def export(request: HttpRequest, centre: Centre, key: str, fmt: str) -> HttpResp
     spec = imports.datasets().get(key)
     if spec is None or fmt not in imports.FORMATS or spec not in imports.datasets_for(request.user):
         raise Http404
-    content, content_type, filename = imports.export_file(dataset_key=key, centre=centre, fmt=fmt)
+    content, content_type, filename = imports.export_file(dataset_key=key, centre=centre, fmt=fmt,
+                                                          for_people=request.GET.get("for") == "people")
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
