@@ -49,6 +49,7 @@ VOTERS = int(os.environ.get("BENCH_VOTERS", "3000"))
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8766"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 UNLIMITED = "1000000/s"
+EXTRA: dict = {}  # figures beside the loads (the dashboard's cold view, its query count)
 ONLY = {k.strip() for k in os.environ.get("BENCH_ONLY", "").split(",") if k.strip()}
 
 SERVER_ENV = {
@@ -217,9 +218,24 @@ def _endpoints() -> list[Endpoint]:
         return count(voting, result)
 
     session = _staff_session(centre)
+    extra = EXTRA
 
     def dashboard() -> list:
-        return [Request(reverse("office:dashboard"), {**HTML_PL, "Cookie": session})]
+        import http.client
+
+        from core.cache import forget_figures
+
+        headers = {**HTML_PL, "Cookie": session}
+        forget_figures()  # one cold view first: every figure computed from the million checks
+        conn = http.client.HTTPConnection(HOST, PORT, timeout=120)
+        started = time.perf_counter()
+        conn.request("GET", reverse("office:dashboard"), headers=headers)
+        answer = conn.getresponse()
+        answer.read()
+        conn.close()
+        extra["dashboard_cold_ms"] = (time.perf_counter() - started) * 1000
+        extra["dashboard_cold_status"] = answer.status
+        return [Request(reverse("office:dashboard"), headers)]
 
     endpoints = [
         Endpoint("ceiling", "ceiling (1 row by pk)", "GET", ceiling),
@@ -280,6 +296,9 @@ def _goals(results: dict[str, dict], extra: dict) -> list[dict]:
         p95 = results["dashboard"].get("p95")
         add("dashboard p95 < 300 ms (100k cards, 1M checks)", f"{p95:.0f} ms" if p95 else "no answer",
             bool(p95) and p95 < 300)
+        if extra.get("dashboard_cold_ms") is not None:
+            add("dashboard, first view with every figure recomputed (then cached for 5 minutes)",
+                f"{extra['dashboard_cold_ms']:.0f} ms (status {extra.get('dashboard_cold_status')})", None)
         if extra.get("dashboard_queries") is not None:
             add("dashboard: a fixed number of queries", f"{extra['dashboard_queries']} queries at bench size "
                 f"(tests/office fix the count)", None)
@@ -296,6 +315,9 @@ def _dashboard_queries(session_cookie: str) -> int | None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from core.cache import forget_figures
+
+    forget_figures()  # count the queries of a cold view, every figure computed
     client = Client(HTTP_HOST=HOST)
     client.cookies["sessionid"] = session_cookie.split("=", 1)[1]
     try:
@@ -334,7 +356,7 @@ def _machine() -> dict:
         mem = f"{kb / 1024 / 1024:.0f} GB"
     except (OSError, StopIteration, ValueError):
         pass
-    return {"cpus": CPUS, "memory": mem, "platform": platform.platform(), "python": platform.python_version(),
+    return {"cpus": CPUS, "memory": mem, "load_average_at_start": [round(x, 1) for x in os.getloadavg()], "platform": platform.platform(), "python": platform.python_version(),
             "django": django.get_version(), "postgresql": pg}
 
 
@@ -355,11 +377,11 @@ def main() -> None:
     from bench.load import Target, run
 
     machine = _machine()
+    extra = EXTRA
     connections.close_all()
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(WORKERS),
          "--log-level", "warning"], cwd=ROOT)
-    extra: dict = {}
     try:
         _wait_until_up()
         for e in endpoints:
