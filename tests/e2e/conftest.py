@@ -136,11 +136,17 @@ def page(request: pytest.FixtureRequest, browser, live_server, transactional_db)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.steps = Steps(page)
+    # Every journey also checks the Content-Security-Policy: a violation Chromium reports fails the test.
+    csp_violations: list[str] = []
+    page.on("console", lambda message: csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
     yield page
     reports = request.node.stash.get(_REPORTS, {})
     if any(r.failed for r in reports.values()):
         page.steps.save(ARTIFACTS / _slug(request.node.nodeid.replace("/", "_")))
     context.close()
+    if csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(csp_violations[:10]))
 
 
 @pytest.fixture
