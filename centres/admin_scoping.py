@@ -56,7 +56,9 @@ def _centre_path(model) -> str | None:
     if model is Centre:
         return ""
     for candidate in ("centre", "zone__centre", "business__centre", "contest__centre", "season__centre",
-                      "partner__business__centre", "application__business__centre"):
+                      "partner__business__centre", "application__business__centre", "round__contest__centre",
+                      "entry__contest__centre", "card__centre", "partner__centre", "mural__centre", "wall__centre",
+                      "application__season__centre", "account__application__season__centre"):
         try:
             _follow(model, candidate)
         except LookupError:
