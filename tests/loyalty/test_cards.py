@@ -141,3 +141,39 @@ def test_suspended_card_can_be_reinstated(card, staff):
     card = services.activate_card(card=card, by=staff)
     assert card.status == Card.Status.ACTIVE
     assert [e.to_status for e in card.events.all()] == ["suspended", "active"]
+
+
+ALL_STATUSES = [s.value for s in Card.Status]
+
+
+@pytest.mark.parametrize("source", ALL_STATUSES)
+@pytest.mark.parametrize("target", ALL_STATUSES)
+def test_card_workflow_table_allows_its_moves_and_refuses_every_other_the_same_way(centre, staff, source, target):
+    """Every (from, to) pair: the table's moves go through for the office; any other is refused on `status` with
+    `transition_not_allowed`, and nothing is recorded."""
+    from loyalty.services import CARD_WORKFLOW
+
+    card = CardFactory(centre=centre, status=source)  # dated, so the table alone decides (services set the dates)
+    if CARD_WORKFLOW.is_allowed(source, target):
+        CARD_WORKFLOW.move(obj=card, to=target, by=staff)
+        assert Card.objects.get(pk=card.pk).status == target
+        assert CardEvent.objects.filter(card=card, from_status=source, to_status=target).count() == 1
+    else:
+        with pytest.raises(ValidationError) as exc:
+            CARD_WORKFLOW.move(obj=card, to=target, by=staff)
+        assert [e.code for e in exc.value.error_dict["status"]] == ["transition_not_allowed"]
+        assert Card.objects.get(pk=card.pk).status == source
+        assert not CardEvent.objects.filter(card=card).exists()
+
+
+def test_card_workflow_moves_of_the_office_are_refused_to_others(centre, holder, other_staff):
+    from django.core.exceptions import PermissionDenied
+
+    from loyalty.services import CARD_WORKFLOW
+
+    for source, target in CARD_WORKFLOW.moves:
+        card = CardFactory(centre=centre, holder=UserFactory(), status=source, valid_from=dt.date(2020, 1, 1),
+                           valid_until=dt.date(2099, 12, 31))
+        for user in (holder, other_staff):
+            with pytest.raises(PermissionDenied):
+                CARD_WORKFLOW.move(obj=card, to=target, by=user)
