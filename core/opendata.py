@@ -116,13 +116,17 @@ def open_data_urls(view: type[OpenDataView]) -> list:
     """Both formats of a dataset: /api/v1/open-data/<dataset>.geojson and .csv (names open-data-<dataset>-<fmt>)."""
     urls = []
     for fmt in FORMATS:
-        documented = extend_schema(
+        def get(self, request, *args, **kwargs):  # documented on the method: an operation_id is per operation
+            return OpenDataView.get(self, request, *args, **kwargs)
+
+        get = extend_schema(
             tags=["open-data"], summary=f"{view.dataset} ({fmt.upper()})", description=OPEN_DATA_DESCRIPTION,
             operation_id=f"open_data_{view.dataset}_{fmt}",
             responses={200: OpenApiResponse(OpenApiTypes.OBJECT if fmt == "geojson" else OpenApiTypes.STR,
                                             description="GeoJSON FeatureCollection" if fmt == "geojson"
                                             else "CSV file")},
-        )(type(f"{view.__name__}{fmt.title()}", (view,), {"fmt": fmt}))
+        )(get)
+        documented = type(f"{view.__name__}{fmt.title()}", (view,), {"fmt": fmt, "get": get})
         urls.append(path(f"api/v1/open-data/{view.dataset}.{fmt}", documented.as_view(),
                          name=f"open-data-{view.dataset}-{fmt}"))
     return urls

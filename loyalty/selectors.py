@@ -248,7 +248,7 @@ def partner_figures(partner: Partner, *, days: int = 31) -> dict:
         .order_by("-accepted", "perk__title_pl")])
     since = today() - dt.timedelta(days=days - 1)
     per_day = Table("per-day", _("Per day"), [_("Day"), _("Checks"), _("Accepted uses")], [
-        [r["day"].isoformat(), r["checks"], r["accepted"]] for r in
+        [r["day"], r["checks"], r["accepted"]] for r in
         checks.filter(day__gte=since).values("day")
         .annotate(checks=Count("pk"), accepted=Count("pk", filter=Q(accepted=True))).order_by("-day")])
     per_month = Table("per-month", _("Per month"), [_("Month"), _("Checks"), _("Accepted uses")], [

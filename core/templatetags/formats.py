@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
@@ -69,9 +70,11 @@ def shortdatetime(value) -> str:
 @register.filter
 def figure(value, unit: str = "") -> str:
     """A figure of a chart or table: money for "PLN", a measure for "m"/"m²", numbers with the language's
-    separators (whole numbers without decimals); text and empty values as they are."""
+    separators (whole numbers without decimals), a date as "01.05.2027"; text and empty values as they are."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, dt.date):
+        return formats.short_date(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
     unit = str(unit or "")

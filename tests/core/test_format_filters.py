@@ -65,3 +65,7 @@ def test_empty_values_print_nothing():
     (2598, "", f"2{NB}598"), (Decimal("4.00"), "", "4"), ("Szeroka", "", "Szeroka"), (None, "", "–")])
 def test_chart_figures_in_polish(value, unit, expected):
     assert render("{{ v|figure:u }}", "pl", v=value, u=unit) == expected
+
+
+def test_chart_figure_of_a_day_is_a_polish_date():
+    assert render("{{ v|figure }}", "pl", v=dt.date(2026, 11, 28)) == "28.11.2026"

@@ -50,3 +50,37 @@ def test_my_card_on_demo_data(page, steps, demo_data):
     assert qr.is_visible() and qr.bounding_box()["width"] >= 150, "the QR code is shown large enough to scan"
     steps("my card")
     _save(page, "my-card.png")
+
+
+def test_map_on_demo_data(page, steps, demo_data, settings):
+    """The centre map: gardens, murals (with the trail) and partners, on a plain background (no tile server)."""
+    settings.MAP_TILE_URL = ""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/mapa/")
+    page.wait_for_selector("[data-map][data-ready='1']")
+    assert page.locator("path.map-feature-murals").count() >= 1
+    steps("map")
+    _save(page, "map.png")
+
+
+def test_till_on_demo_data(browser, live_server, page, steps, demo_data):
+    """The till of a partner café on a phone: the demo resident's card checked with the number and the code."""
+    from loyalty import demo as loyalty_demo
+
+    resident = browser.new_context(base_url=live_server.url, locale="pl-PL", viewport={"width": 420, "height": 900})
+    card_page = resident.new_page()
+    log_in(card_page, demo.DEMO_ACCOUNTS["resident"], demo.DEMO_PASSWORD, "pl")
+    card_page.goto("/moja-starowka/karta/")
+    number = card_page.locator(".ms-number .digits").inner_text().strip()
+    code = card_page.locator("#ms-code").inner_text().strip()
+    resident.close()
+
+    page.set_viewport_size({"width": 420, "height": 900})
+    log_in(page, loyalty_demo.TILL_EMAIL, demo.DEMO_PASSWORD, "pl")
+    page.goto("/moja-starowka/kasa/")
+    page.fill("input[name=number]", number)
+    page.fill("input[name=code]", code)
+    page.locator("main form#till-form button[type=submit]").click()
+    page.locator("section.ms-result .ms-verdict").wait_for()
+    steps("till")
+    _save(page, "till.png")

@@ -31,7 +31,7 @@ NOT_PAGES = {
     "password_reset_confirm", "verify-email", "resend-verification", "personal-data", "end-session", "end-tokens",
     "choose-centre", "loyalty:office-figures-csv", "loyalty:till-sw", "loyalty:till-manifest",
     "gardens:attachment", "gardens:attachment-delete", "gardens:application-move", "gardens:permit-pdf",
-    "contests:vote", "office:chart-csv", "office:export", "office:import-job", "office:import-status",
+    "contests:vote", "contests:results-csv", "contests:results-json", "office:chart-csv", "office:export", "office:import-job", "office:import-status",
     "office:import-confirm", "murals:submit-design",
 }
 
@@ -64,6 +64,7 @@ NEEDS: dict[str, Callable[[], list]] = {
     "gardens:application-edit": _application_pk,
     "gardens:application-declarations": _application_pk,
     "gardens:attachment-upload": _application_pk,
+    "gardens:application-check": _application_pk,
     "gardens:verify": lambda: [_first("gardens.GardenApplication", status="approved").verification_token],
     "contests:contest-detail": lambda: [_first("contests.Contest").pk],
     "contests:submit": lambda: [_first("contests.Contest").pk],
