@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -52,5 +51,10 @@ urlpatterns += [
 # A failure answers the plain page in both languages, read from disk (no template, session or database).
 handler500 = "portal.views.server_error"
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    # Uploaded files with the type the portal stored, nosniff, and a download for anything but an image.
+    from django.urls import re_path
+
+    from core.media import serve as serve_media
+
+    urlpatterns += [re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media, name="media")]
