@@ -386,6 +386,10 @@ SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365
 CELERY_BEAT_SCHEDULE["security-log-cleanup"] = {"task": "core.tasks.clean_security_log",
                                                 "schedule": crontab(hour=4, minute=15)}
 
+# Serve uploaded files from the portal itself (core.media: stored type, nosniff, downloads for non-images) when
+# no web server serves MEDIA_ROOT; always on with DEBUG.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
+
 # Exports through django-import-export neutralise cells that a spreadsheet would read as a formula.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
