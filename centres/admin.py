@@ -26,9 +26,21 @@ class CentreAdmin(CentreScopedAdmin):
 
 
 class FeeRateInline(CentreScopedTabularInline):
+    """The zone's rates, listed; each is added and changed on its own page, through the service that refuses an
+    overlap (an inline formset would save rates past it)."""
+
     model = FeeRate
     extra = 0
     fields = ["use", "price_pln", "valid_from", "valid_to", "resolution"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class StreetInline(CentreScopedTabularInline):

@@ -54,3 +54,11 @@ def test_resident_cannot_open_admin(resident):
 def test_staff_cannot_read_the_cross_centre_audit_log_or_mail_ledger(staff_client):
     assert staff_client.get("/admin/auditlog/logentry/").status_code == 403
     assert staff_client.get("/admin/core/sentnotification/").status_code == 403
+
+
+def test_a_zones_page_lists_its_rates_but_writes_them_only_through_the_rate_service(staff_client, zone):
+    """The zone's rate inline is read-only: a rate saved there would skip the overlap check of the service."""
+    rate = FeeRateFactory(zone=zone)
+    html = staff_client.get(f"/admin/centres/zone/{zone.pk}/change/").content.decode()
+    assert f"/admin/centres/feerate/{rate.pk}/change/" in html
+    assert 'name="rates-0-price_pln"' not in html and 'name="rates-__prefix__-price_pln"' not in html
