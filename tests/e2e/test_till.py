@@ -139,8 +139,12 @@ def test_till_verifies_offline_and_uploads_once(browser, live_server, transactio
     page.goto("/moja-starowka/kasa/")
     wait_for_till(page)
     page.locator("#till[data-service-worker='1']").wait_for(state="attached")
+    page.reload()  # now controlled by the service worker, which keeps the page
+    wait_for_till(page)
     context.set_offline(True)
     assert page.evaluate("navigator.onLine") is False
+    page.reload()  # the installed till opens with no network (the service worker answers from its cache)
+    assert page.locator("h1").count() == 1 and page.locator("#till-form").count() == 1
     page.fill("input[name=token]", token)
     page.select_option("select[name=perk]", label="Drożdżówka gratis")
     page.locator("#till-form button[type=submit]").click()
