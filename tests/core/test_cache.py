@@ -282,3 +282,18 @@ def test_dashboard_figures_are_kept_per_centre_and_language_until_forgotten(cent
     assert cached(centre) == [("cards", 4)]
     settings.DASHBOARD_FIGURES_SECONDS = 0
     assert cached(centre) == [("cards", 5)] and cached(centre) == [("cards", 6)]
+
+
+def test_a_cached_value_is_read_again_after_a_change_of_its_area(perk):
+    from loyalty.models import Perk
+
+    def titles():
+        return sorted(Perk.objects.filter(partner=perk.partner).values_list("title_pl", flat=True))
+
+    assert public_cache.cached_value("perks", f"partner:{perk.partner_id}", titles) == ["Kawa gratis"]
+    Perk.objects.filter(pk=perk.pk).update(title_pl="Bez sygnału")  # no signal: still the cached value
+    assert public_cache.cached_value("perks", f"partner:{perk.partner_id}", titles) == ["Kawa gratis"]
+    perk.refresh_from_db()
+    perk.title_pl = "Sernik"
+    perk.save()
+    assert public_cache.cached_value("perks", f"partner:{perk.partner_id}", titles) == ["Sernik"]
