@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 from centres.selectors import today
 from gardens.models import AestheticRule, Attachment, GardenApplication
 from gardens.pdf import verification_url
+from tests.e2e.conftest import AXE_JS
 from tests.e2e.helpers import choose_language, log_in, log_out, t
 from tests.factories import PASSWORD, BusinessFactory, MembershipFactory, StaffFactory, StreetFactory, ZoneFactory
 from tests.gardens.factories import RuleFactory, SeasonFactory, TierFactory, png_bytes, rate
@@ -60,6 +61,16 @@ def garden_office(centre, settings):
             "rules": rules, "start": start, "end": end, "staff": StaffFactory(centres=[centre])}
 
 
+def axe_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations. Evaluated through the DevTools protocol, which the page's
+    Content-Security-Policy (no inline scripts) does not block, unlike an injected <script> tag."""
+    source = AXE_JS.read_text(encoding="utf-8")
+    page.evaluate("() => {" + source + "\n}")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def click_and_load(page, locator) -> None:
     with page.expect_navigation():
         locator.click()
@@ -77,7 +88,7 @@ def draw_rectangle(page) -> None:
     page.mouse.click(x, y)  # the first corner again closes the polygon
 
 
-def test_garden_permit_journey(page, steps, axe, lang, garden_office, live_server):
+def test_garden_permit_journey(page, steps, lang, garden_office, live_server):
     office = garden_office
     owner, staff, business = office["owner"], office["staff"], office["business"]
 
@@ -85,7 +96,7 @@ def test_garden_permit_journey(page, steps, axe, lang, garden_office, live_serve
     log_in(page, owner.email, PASSWORD, lang)
     page.goto("/ogrodki/wnioski/nowy/")
     expect(page.locator("ol.step-indicator li[aria-current=step]")).to_have_count(1)
-    assert axe(page) == [], "the map page passes axe"
+    assert axe_violations(page) == [], "the map page passes axe"
     click_and_load(page, page.locator("main form button[type=submit]"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
@@ -140,7 +151,7 @@ def test_garden_permit_journey(page, steps, axe, lang, garden_office, live_serve
     assert application.attachments.count() == 2
 
     # 5. Check your answers, then send.
-    click_and_load(page, page.locator("main a[href$='/sprawdz/']"))
+    click_and_load(page, page.locator("main a.button[href$='/sprawdz/']"))
     assert page.locator("h1").inner_text() == t(lang, "Check your answers before sending the application")
     steps("check your answers")
     send = page.locator("main form button[type=submit]")
