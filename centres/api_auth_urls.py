@@ -45,6 +45,7 @@ class ObtainTokenView(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         django_request = request._request
+        django_request.axes_username = data.validated_data["email"].lower()  # for the growing cool-off
         user = authenticate(django_request, username=data.validated_data["email"].lower(),
                             password=data.validated_data["password"])
         if getattr(django_request, "axes_locked_out", False):

@@ -75,6 +75,26 @@ def attempted_username(request: Any, credentials: dict | None) -> str | None:
     return str(value).strip().lower()[:254] if value else None
 
 
+def login_cool_off(request: Any = None) -> timedelta:
+    """django-axes' cool-off (AXES_COOLOFF_TIME), growing with the failures of one account from one address:
+    the lock after settings.AXES_FAILURE_LIMIT failures lasts the base time, and each further failure during or
+    after it doubles the wait (base × 2ⁿ, at most a day). Another address is never affected."""
+    base = timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
+    if request is None:
+        return base
+    from axes.models import AccessAttempt
+    from django.db.models import Max
+
+    username = getattr(request, "axes_username", None) or attempted_username(request, None)
+    ip = getattr(request, "axes_ip_address", None) or client_ip(request)
+    if not username or not ip:
+        return base
+    failures = (AccessAttempt.objects.filter(username=username, ip_address=ip)
+                .aggregate(n=Max("failures_since_start"))["n"] or 0)
+    extra = max(0, failures - settings.AXES_FAILURE_LIMIT)
+    return min(base * (2 ** min(extra, 20)), timedelta(days=1))
+
+
 def clean_old_events(*, now=None) -> int:
     limit = (now or timezone.now()) - timedelta(days=settings.SECURITY_LOG_RETENTION_DAYS)
     deleted, _ = SecurityEvent.objects.filter(created_at__lt=limit).delete()

@@ -7,7 +7,6 @@ Production sets DATABASE_URL (PostgreSQL), CELERY_BROKER_URL / REDIS_URL (Redis)
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -372,7 +371,10 @@ MAX_JSON_DEPTH = env.int("MAX_JSON_DEPTH", default=32)
 # elsewhere, so an attacker cannot lock the real user out); the lock ends after the cool-off.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# The first lock lasts AXES_COOLOFF_MINUTES; each further failure doubles it (core.security.login_cool_off).
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=5)
+AXES_COOLOFF_TIME = "core.security.login_cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each pair's records expire on their own cool-off, not another request's
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_USERNAME_CALLABLE = "core.security.attempted_username"

@@ -180,3 +180,20 @@ def test_next_pointing_elsewhere_is_not_followed(db, centre, url, method):
 def test_next_on_own_host_is_followed(db, centre):
     response = Client().post("/centrum/", {"centre": centre.slug, "next": "/ogrodki/"})
     assert response["Location"] == "/ogrodki/"
+
+
+def test_the_wait_grows_with_each_further_failure_of_the_pair_only(db, settings):
+    from axes.models import AccessAttempt
+    from django.test import RequestFactory
+
+    from core.security import login_cool_off
+
+    user = UserFactory()
+    for _ in range(12):
+        page_login(user.email, "wrong-guess", "203.0.113.50")
+    request = RequestFactory().post(LOGIN, {"username": user.email}, REMOTE_ADDR="203.0.113.50")
+    elsewhere = RequestFactory().post(LOGIN, {"username": user.email}, REMOTE_ADDR="198.51.100.50")
+    base = dt.timedelta(minutes=settings.AXES_COOLOFF_MINUTES)
+    assert AccessAttempt.objects.get(ip_address="203.0.113.50").failures_since_start == 12
+    assert login_cool_off(request) == base * 4  # two failures past the limit: the wait doubled twice
+    assert login_cool_off(elsewhere) == base
