@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from centres.admin_scoping import CentreScopedAdmin, CentreScopedTabularInline
 from core.csv import csv_response
 from core.forms import add_service_errors
+from core.uploads import IMAGE, check_upload
 
 from . import selectors, services
 from .models import (
@@ -178,8 +179,26 @@ class ContestAdmin(CentreScopedAdmin):
                 self.message_user(request, f"{contest}: {_messages_of(exc)}", messages.ERROR)
 
 
+class EntryImageForm(forms.ModelForm):
+    """A new image passes the one upload check (core.uploads): re-encoded, stored under a random name."""
+
+    class Meta:
+        model = EntryImage
+        fields = ["image", "alt_text", "position"]
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image is not None and "image" in self.changed_data:
+            try:
+                return check_upload(image, kinds={IMAGE}, field="image").as_file()
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict["image"]) from exc
+        return image
+
+
 class EntryImageInline(CentreScopedTabularInline):
     model = EntryImage
+    form = EntryImageForm
     extra = 0
     fields = ["image", "alt_text", "position"]
 
@@ -371,13 +390,16 @@ class VotingRoundAdmin(CentreScopedAdmin):
         if formset.model is not RoundEntry:
             return super().save_formset(request, form, formset, change)
         voting_round = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         added = [f.cleaned_data["entry"] for f in formset.extra_forms
                  if f.has_changed() and f.cleaned_data.get("entry") and not f.cleaned_data.get("DELETE")]
         for f in formset.initial_forms:
             if f.cleaned_data.get("DELETE"):
                 services.remove_round_entry(round_entry=f.instance, by=request.user)
+                formset.deleted_objects.append(f.instance)
         if added:
-            services.add_round_entries(voting_round=voting_round, entries=added, by=request.user)
+            formset.new_objects = services.add_round_entries(voting_round=voting_round, entries=added,
+                                                             by=request.user)
 
     @admin.action(description=_("Fill with the top 8 of the previous round (or the shortlist)"))
     def fill_top_8(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.admin_scoping import CentreScopedAdmin, CentreScopedTabularInline
 from contests.models import Contest, Entry
+from core.csv import csv_response
 from core.uploads import IMAGE, check_upload
 
 from . import services
@@ -106,9 +107,7 @@ def export_register_csv(modeladmin, request: HttpRequest, queryset: QuerySet) ->
     data = resource.export(queryset=resource.get_queryset().model.objects.filter(pk__in=queryset.values("pk"))
                            .select_related("zone", "wall", "winning_entry").prefetch_related("artists", "sponsors")
                            .order_by("-year", "title", "pk"))
-    response = HttpResponse(("\ufeff" + data.export("csv")).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="murals-{timezone.localdate().isoformat()}.csv"'
-    return response
+    return csv_response(f"murals-{timezone.localdate().isoformat()}.csv", data.headers, data)
 
 
 export_register_csv.short_description = _("Export the register (CSV)")

@@ -38,6 +38,13 @@ def test_demo_contest_is_in_its_final_round_today_and_seeding_twice_adds_nothing
     assert contest.entries.count() == 3  # the garden without three greenery kinds is not a finalist
     rows = selectors.round_result_rows(voting_round=final)
     assert all(r["online_votes"] > 0 and r["paper_votes"] > 0 for r in rows)
+    # The office's side of the cycle, through the services: a void, protocol batches with one mistyped batch
+    # reversed and re-entered, the first round's protocol reconciled, all in the history.
+    first = contest.rounds.get(number=1)
+    assert selectors.protocol_problems(first) == []
+    assert first.paper_batches.filter(reverses__isnull=False).count() == 1
+    kinds = {e.kind for e in selectors.contest_history(contest)}
+    assert {"vote_voided", "ballots_entered", "ballots_reversed", "protocol_recorded"} <= kinds
     votes = Vote.objects.count()
     out = io.StringIO()
     demo.seed(centre=centre, stdout=out)

@@ -30,6 +30,14 @@ def test_demo_seeds_a_finished_contest_murals_and_a_trail_once():
     winner = contest.entries.get(status=Entry.Status.WINNER)
     ranking = contest_selectors.final_ranking(contest=contest)
     assert ranking[0].entry == winner  # the commission's ranking agrees with the recorded winner
+    # The whole cycle of a result: published, a correction opened with its reason, a conflict recorded,
+    # republished; both versions readable, the history says who did what and why.
+    versions = contest_selectors.publications(contest)
+    assert [p.version for p in versions] == [2, 1] and versions[0].reason.startswith("Konflikt interesów")
+    published = contest_selectors.published_results(contest=contest)
+    assert published.corrected and published.ranking[0].entry == winner
+    kinds = [e.kind for e in contest_selectors.contest_history(contest)]
+    assert kinds == ["results_published", "conflict_recorded", "correction_opened", "results_published"]
     mural = Mural.objects.get(winning_entry=winner)
     assert mural.wall.contest == contest
     assert mural.status == Mural.Status.COMPLETED
