@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.errors import Code, refusal
+from core.errors import Code, refusal, refuse
 
 from .models import Business, BusinessMembership, Centre, FeeRate, Street, User, Zone
 from .selectors import overlapping_rates
@@ -75,18 +74,17 @@ def create_business(*, centre: Centre, name: str, nip: str, street: Street, buil
 def validate_business(business: Business) -> None:
     """Field rules, the NIP checksum, uniqueness, and that street and zone belong to the business's centre."""
     business.full_clean(validate_constraints=False)
-    errors: dict[str, str] = {}
+    errors: dict[str, tuple[str, Code]] = {}
     same_centre = Business.objects.filter(centre_id=business.centre_id).exclude(pk=business.pk)
     if same_centre.filter(nip=business.nip).exists():
-        errors["nip"] = _("A business with this NIP is already registered in the centre.")
+        errors["nip"] = (_("A business with this NIP is already registered in the centre."), Code.NIP_TAKEN)
     if same_centre.filter(slug=business.slug).exists():
-        errors["slug"] = _("A business with this slug already exists in the centre.")
+        errors["slug"] = (_("A business with this slug already exists in the centre."), Code.SLUG_TAKEN)
     if business.street.centre_id != business.centre_id:
-        errors["street"] = _("The street is not in this centre.")
+        errors["street"] = (_("The street is not in this centre."), Code.OUT_OF_SCOPE)
     if business.zone.centre_id != business.centre_id:
-        errors["zone"] = _("The zone is not in this centre.")
-    if errors:
-        raise ValidationError(errors)
+        errors["zone"] = (_("The zone is not in this centre."), Code.OUT_OF_SCOPE)
+    refuse(errors)
 
 
 def _unique_business_slug(centre: Centre, name: str) -> str:

@@ -39,6 +39,8 @@ class Code(StrEnum):
     INVALID_NIP = "invalid_nip"
     RATE_OVERLAP = "rate_overlap"
     DATE_ORDER = "date_order"
+    NIP_TAKEN = "nip_taken"  # another business of the centre has this NIP
+    SLUG_TAKEN = "slug_taken"
     # loyalty
     CARD_NOT_VALID = "card_not_valid"
     CARD_UNKNOWN = "card_unknown"

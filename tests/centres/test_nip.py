@@ -33,3 +33,15 @@ def test_the_validator_refuses_with_code_invalid_nip():
     with pytest.raises(ValidationError) as refused:
         validate_nip("5260250275")
     assert refused.value.code == "invalid_nip"
+
+
+@pytest.mark.django_db
+def test_a_nip_already_registered_in_the_centre_is_refused_with_nip_taken(centre, zone):
+    from centres import services
+    from tests.factories import BusinessFactory
+
+    taken = BusinessFactory(centre=centre, zone=zone)
+    with pytest.raises(ValidationError) as refused:
+        services.create_business(centre=centre, name="Druga", nip=taken.nip, street=taken.street, zone=zone,
+                                 building_number="1", category=taken.category, email="druga@example.org")
+    assert [e.code for e in refused.value.error_dict["nip"]] == ["nip_taken"]

@@ -58,25 +58,49 @@ def _drops_codes(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in {"message_dict", "messages"}
 
 
+def _message_holders(tree: ast.AST) -> set[str]:
+    """Names that collect bare messages: `errors["field"] = _("...")` or `errors.append(_("..."))`."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and _is_message(node.value):
+            names |= {t.value.id for t in node.targets if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+              and isinstance(node.func.value, ast.Name) and node.args and _is_message(node.args[0])):
+            names.add(node.func.value.id)
+    return names
+
+
 def _offences(source: str, name: str) -> list[str]:
+    found: list[str] = []
+    seen: set[int] = set()
+    tree = ast.parse(source)
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    for scope in [*functions[::-1], tree]:  # innermost first; each call is checked once, in its own function
+        holders = _message_holders(scope)
+        for node in ast.walk(scope):
+            if _is_validation_error(node) and node.args and id(node) not in seen:
+                seen.add(id(node))
+                found += _call_offences(node, f"{name}:{node.lineno}", holders)
+    return sorted(found, key=lambda line: int(line.split(":")[1]))
+
+
+def _call_offences(node: ast.Call, where: str, holders: set[str]) -> list[str]:
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if not _is_validation_error(node) or not node.args:
-            continue
-        where = f"{name}:{node.lineno}"
-        first, code = node.args[0], _code_of(node)
-        if isinstance(first, ast.Dict):
-            if any(_value_offence(value) for value in first.values):
-                found.append(f"{where}: a field's message without ValidationError(..., code=...)")
-        elif isinstance(first, ast.DictComp):
-            if _value_offence(first.value):
-                found.append(f"{where}: a field's message without ValidationError(..., code=...)")
-        elif _drops_codes(first):
-            found.append(f"{where}: re-raised through .{first.attr}, which drops the codes (use error_dict)")
-        elif _is_message(first) and code is None:
-            found.append(f"{where}: ValidationError without a code")
-        if isinstance(code, ast.Constant) and code.value not in {str(c) for c in Code}:
-            found.append(f"{where}: code {code.value!r} is not in core.errors.Code")
+    first, code = node.args[0], _code_of(node)
+    if isinstance(first, ast.Name) and first.id in holders and code is None:
+        found.append(f"{where}: {first.id} collects bare messages, without codes")
+    elif isinstance(first, ast.Dict):
+        if any(_value_offence(value) for value in first.values):
+            found.append(f"{where}: a field's message without ValidationError(..., code=...)")
+    elif isinstance(first, ast.DictComp):
+        if _value_offence(first.value):
+            found.append(f"{where}: a field's message without ValidationError(..., code=...)")
+    elif _drops_codes(first):
+        found.append(f"{where}: re-raised through message_dict or messages, which drop the codes (use error_dict)")
+    elif _is_message(first) and code is None:
+        found.append(f"{where}: ValidationError without a code")
+    if isinstance(code, ast.Constant) and code.value not in {str(c) for c in Code}:
+        found.append(f"{where}: code {code.value!r} is not in core.errors.Code")
     return found
 
 
@@ -97,6 +121,9 @@ def bad(exc):
     raise ValidationError({f: _("No.") for f in "ab"})
     raise ValidationError(exc.message_dict)
     raise ValidationError(_("No."), code="no_such_code")
+    errors = {}
+    errors["field"] = _("No.")
+    raise ValidationError(errors)
 
 def good(exc, errors):
     raise ValidationError(_("No."), code=str(Code.INVALID_NIP))
@@ -110,4 +137,4 @@ def good(exc, errors):
 
 def test_the_check_finds_each_kind_of_refusal_without_a_code():
     assert [line.split(": ", 1)[0] for line in _offences(SAMPLE, "sample")] == [
-        "sample:3", "sample:4", "sample:5", "sample:6", "sample:7"]
+        "sample:3", "sample:4", "sample:5", "sample:6", "sample:7", "sample:10"]
