@@ -28,6 +28,7 @@ from centres.models import BusinessMembership, Centre
 from centres.selectors import staff_centre_ids, staff_centres
 from core.api import CursorPagination, router
 from core.cache import PublicCacheMixin
+from core.centre import staff_centre
 from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
 
@@ -329,11 +330,7 @@ class OfficeFiguresViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = OfficeFiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        centres = staff_centres(request.user).order_by("name")
-        slug = query.validated_data.get("centre")
-        centre = centres.filter(slug=slug).first() if slug else centres.first()
-        if centre is None:
-            raise Http404
+        centre = staff_centre(request, staff_centres(request.user), wanted=query.validated_data.get("centre") or "")
         figures = selectors.office_figures(centre)
         return Response({"headline": figures["headline"], "tables": [t.as_dict() for t in figures["tables"]]})
 

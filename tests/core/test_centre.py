@@ -12,6 +12,7 @@ from django.urls import reverse
 from centres.models import Centre
 from core.centre import SESSION_KEY, staff_centre
 from tests.factories import CentreFactory, StaffFactory
+from tests.loyalty.factories import CardFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +63,11 @@ def test_the_choice_follows_the_staff_member_from_page_to_page(two_centres):
     assert client.get(reverse("office:dashboard"), {"centre": "beta"}).context["centre"] == beta
     assert client.get(reverse("office:imports")).context["centre"] == beta
     assert client.get(reverse("loyalty:office-figures")).context["centre"] == beta
-    api = client.get("/api/v1/loyalty/figures/office/", {"centre": "alfa"})
-    assert api.status_code == 200
+    CardFactory(centre=beta)
+    url = "/api/v1/loyalty/figures/office/"
+    remembered = client.get(url).json()["headline"]
+    assert remembered == client.get(url, {"centre": "beta"}).json()["headline"]
+    assert remembered != client.get(url, {"centre": "alfa"}).json()["headline"]
     assert client.get("/api/v1/loyalty/figures/office/", {"centre": "nowhere"}).status_code == 404
     assert client.get(reverse("loyalty:office-figures"), {"centre": "alfa"}).context["centre"] == alfa
     assert client.get(reverse("office:dashboard")).context["centre"] == alfa
