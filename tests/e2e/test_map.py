@@ -13,6 +13,7 @@ from django.test import Client
 
 from tests.e2e.conftest import LANGUAGES, ROOT
 from tests.e2e.helpers import choose_language
+from tests.e2e.test_till import axe_under_csp
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +41,7 @@ def _shoot(page, name: str) -> None:
         page.screenshot(path=str(out / name), full_page=True)
 
 
-def test_map_draws_every_feature_of_the_three_layers(page, steps, axe, demo_map):
+def test_map_draws_every_feature_of_the_three_layers(page, steps, demo_map):
     expected = _api_counts()
     assert all(expected.values()), f"the demo has something on every layer: {expected}"
     page.goto("/mapa/")
@@ -65,7 +66,7 @@ def test_map_draws_every_feature_of_the_three_layers(page, steps, axe, demo_map)
     for lang in LANGUAGES:
         choose_language(page, lang)
         page.wait_for_selector("[data-map][data-ready='1']")
-        assert axe(page) == [], lang
+        assert axe_under_csp(page) == [], lang
 
 
 def test_map_on_a_phone(page, steps, demo_map):
@@ -78,7 +79,7 @@ def test_map_on_a_phone(page, steps, demo_map):
     _shoot(page, "map-phone.png")
 
 
-def test_trail_page_draws_the_route_with_numbered_stops(page, steps, axe, demo_map):
+def test_trail_page_draws_the_route_with_numbered_stops(page, steps, demo_map):
     page.goto("/murale/szlak/")
     page.wait_for_selector("[data-map][data-ready='1']")
     stops = page.locator("ol.trail-list > li").count()
@@ -88,4 +89,4 @@ def test_trail_page_draws_the_route_with_numbered_stops(page, steps, axe, demo_m
     assert page.locator("path.map-trail").count() == 1
     assert "Coordinates" not in page.content() and "Współrzędne" not in page.content()
     steps("trail")
-    assert axe(page) == []
+    assert axe_under_csp(page) == []
