@@ -297,3 +297,43 @@ def test_a_cached_value_is_read_again_after_a_change_of_its_area(perk):
     perk.title_pl = "Sernik"
     perk.save()
     assert public_cache.cached_value("perks", f"partner:{perk.partner_id}", titles) == ["Sernik"]
+
+
+# --- The till: a partner's perks from the cache -----------------------------------------------------------
+
+def test_the_till_reads_the_partners_perks_from_the_cache_and_sees_an_edit_at_once(partner, perk,
+                                                                               django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from loyalty import services, tokens
+    from tests.factories import MembershipFactory
+    from tests.loyalty.factories import CardFactory
+
+    till = MembershipFactory(business=partner.business, role="till").user
+    card = CardFactory(centre=partner.centre)
+    token = tokens.mint_for_card(card).token
+    with CaptureQueriesContext(connection) as cold:
+        first = services.verify_card(user=till, partner=partner, token=token, perk_id=perk.pk)
+    with CaptureQueriesContext(connection) as warm:
+        second = services.verify_card(user=till, partner=partner, token=token, perk_id=perk.pk)
+    assert first.accepted is True and second.accepted is True
+    assert not any("loyalty_perk" in q["sql"] for q in warm.captured_queries)
+    assert any("loyalty_perk" in q["sql"] for q in cold.captured_queries)
+    perk.is_active = False
+    perk.save()
+    third = services.verify_card(user=till, partner=partner, token=token, perk_id=perk.pk)
+    assert third.accepted is False and third.perks_today == []
+
+
+def test_the_till_partner_and_the_role_come_in_one_query(partner, django_assert_num_queries):
+    from django.core.exceptions import PermissionDenied
+
+    from loyalty import services
+    from tests.factories import MembershipFactory
+
+    till = MembershipFactory(business=partner.business, role="till").user
+    with django_assert_num_queries(1):
+        assert services.partner_for_till(user=till, partner_id=partner.pk) == partner
+    with pytest.raises(PermissionDenied):
+        services.partner_for_till(user=UserFactory(), partner_id=partner.pk)
