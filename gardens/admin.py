@@ -58,8 +58,26 @@ class RuleInline(CentreScopedTabularInline):
               "is_active"]
 
 
+class SeasonForm(forms.ModelForm):
+    class Meta:
+        model = Season
+        fields = ["centre", "year", "summer_start", "summer_end", "winter_start", "winter_end", "is_open",
+                  "legal_basis", "bank_account", "bank_recipient"]
+
+    def clean_bank_account(self) -> str:
+        """The account the fees are paid to: its checksum is checked here as at approval."""
+        value = self.cleaned_data.get("bank_account") or ""
+        if value:
+            try:
+                value = services.validate_iban(value)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["bank_account"][0], code="invalid_iban") from None
+        return value
+
+
 @admin.register(Season)
 class SeasonAdmin(CentreScopedAdmin):
+    form = SeasonForm
     centre_field = "centre"
     list_display = ["centre", "year", "summer_start", "summer_end", "winter_start", "winter_end", "is_open"]
     list_filter = ["centre", "year", "is_open"]

@@ -111,3 +111,16 @@ def test_gdpr_export_and_erasure(submitted, owner):
     erase_personal_data(user=owner)
     assert not submitted.history.filter(by=owner).exists()
     assert GardenApplication.objects.filter(pk=submitted.pk).exists()
+
+
+def test_the_season_form_refuses_an_iban_with_a_wrong_checksum(centre):
+    from gardens.admin import SeasonForm
+
+    data = {"centre": centre.pk, "year": 2028, "summer_start": "2028-03-15", "summer_end": "2028-11-15",
+            "is_open": "on", "bank_account": "PL61 1090 1014 0000 0712 1981 2875"}
+    form = SeasonForm(data)
+    assert not form.is_valid() and "bank_account" in form.errors
+    data["bank_account"] = "PL61 1090 1014 0000 0712 1981 2874"
+    form = SeasonForm(data)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["bank_account"] == "PL61109010140000071219812874"
