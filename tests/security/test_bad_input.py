@@ -71,7 +71,8 @@ def test_json_nested_past_the_limit_is_a_400(db, settings):
     body = json.dumps({"email": "a@example.org", "password": "x", "extra": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})
     response = Client().post("/api/v1/auth/token/", body, content_type="application/json")
     assert response.status_code == 400
-    assert "nested" in response.content.decode()
+    assert response.json()["errors"][0]["code"] == "parse_error"
+    assert str(settings.MAX_JSON_DEPTH) in response.json()["errors"][0]["detail"]  # "nested deeper than 32"
 
 
 @pytest.mark.parametrize("url", ["/api/v1/auth/token/", "/api/v1/gardens/applications/"])
