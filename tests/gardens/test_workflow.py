@@ -192,7 +192,8 @@ def test_every_move_mails_the_business_once(business, owner, staff, django_captu
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_approving_at_once_only_one_succeeds(centre, business, owner):
-    application = ready_application(business=business)
+    application = ready_application(business=business, declared_tall_plants=True, declared_planters=True,
+                                    declared_hanging=True)
     first_staff, second_staff = StaffFactory(centres=[centre]), StaffFactory(centres=[centre])
     services.transition(application=application, to=S.SUBMITTED, by=owner)
     barrier = threading.Barrier(2)
