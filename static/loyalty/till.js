@@ -124,12 +124,18 @@
   function show(o) {
     result.className = "ms-result " + o.outcome;
     result.replaceChildren();
+    function longDate(iso) {  // "2028-12-01" → "1 grudnia 2028" on a Polish page, "1 December 2028" on an English one
+      if (!iso || !/^\d{4}-\d{2}-\d{2}/.test(iso)) return iso;
+      var parts = iso.slice(0, 10).split("-").map(Number);
+      return new Intl.DateTimeFormat(document.documentElement.lang || "pl", {day: "numeric", month: "long", year: "numeric"})
+        .format(new Date(parts[0], parts[1] - 1, parts[2]));
+    }
     function p(cls, text) { var e = document.createElement("p"); e.className = cls; e.textContent = text; result.appendChild(e); return e; }
     p("ms-verdict", T[o.outcome]);
     p("ms-reason", o.reason);
     if (o.holder) {
       var dl = document.createElement("dl"); dl.className = "facts";
-      [[T.holder, o.holder], [T.card, o.card_number], [T.validUntil, o.valid_until]].forEach(function (pair) {
+      [[T.holder, o.holder], [T.card, o.card_number], [T.validUntil, longDate(o.valid_until)]].forEach(function (pair) {
         if (!pair[1]) return;
         var dt = document.createElement("dt"), dd = document.createElement("dd");
         dt.textContent = pair[0]; dd.textContent = pair[1]; dl.append(dt, dd);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import pytest
 from django.core.management import call_command
@@ -82,5 +83,7 @@ def test_till_on_demo_data(browser, live_server, page, steps, demo_data):
     page.fill("input[name=code]", code)
     page.locator("main form#till-form button[type=submit]").click()
     page.locator("section.ms-result .ms-verdict").wait_for()
+    facts = page.locator("section.ms-result dl.facts").inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", facts), f"the validity is a Polish date: {facts}"
     steps("till")
     _save(page, "till.png")
