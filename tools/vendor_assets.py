@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "assets" / "node_modules"
 TARGET = ROOT / "static" / "vendor"
 
+# Source maps that a copied file names (sourceMappingURL) are copied too: collectstatic's manifest needs them.
 VENDOR: dict[str, list[str]] = {
-    "leaflet": ["dist/leaflet.js", "dist/leaflet.css", "dist/images", "LICENSE"],
+    "leaflet": ["dist/leaflet.js", "dist/leaflet.js.map", "dist/leaflet.css", "dist/images", "LICENSE"],
     "leaflet-draw": ["dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images", "LICENSE"],
     "jsqr": ["dist/jsQR.js", "LICENSE"],  # the till's camera scanning (loyalty)
 }
