@@ -80,8 +80,22 @@ class Code(StrEnum):
     RESULTS_INCOMPLETE = "results_incomplete"
     BATCH_REPEATED = "batch_repeated"
     CONFLICT_OF_INTEREST = "conflict_of_interest"
+    ENTRIES_CLOSED = "entries_closed"
+    REVIEW_CLOSED = "review_closed"
+    NOMINATION_REPEATED = "nomination_repeated"
+    SCORE_REPEATED = "score_repeated"
+    SCORE_OUT_OF_RANGE = "score_out_of_range"
+    ALREADY_VOID = "already_void"
+    PROTOCOL_MISMATCH = "protocol_mismatch"
+    ROUND_NOT_ENDED = "round_not_ended"
+    TOO_MANY_IMAGES = "too_many_images"
+    NOT_PUBLISHED = "not_published"
     # murals
     WALL_TAKEN = "wall_taken"
+    WALL_NO_CONTEST = "wall_no_contest"
+    NOT_WINNING_ENTRY = "not_winning_entry"
+    MURAL_EXISTS = "mural_exists"
+    TRAIL_PLACE_TAKEN = "trail_place_taken"
     # office (imports and exports)
     IMPORT_FORMAT = "import_format"  # not a CSV or XLSX file
     IMPORT_UNREADABLE = "import_unreadable"  # not UTF-8, damaged, or empty
