@@ -48,6 +48,18 @@ def generic_validation_errors(result: dict, generator, request, public) -> dict:
         schema["oneOf"] = [{"$ref": generic_ref}, *members]
         mapping = schema.setdefault("discriminator", {"propertyName": "type"}).setdefault("mapping", {})
         mapping["validation_error"] = generic_ref
+    # An operation that names the validation error alone as its 400 (to document its codes) may still answer a
+    # parse error (a body that is not JSON): its 400 is either shape, as elsewhere.
+    if "ParseErrorResponse" in schemas:
+        either = {"oneOf": [{"$ref": generic_ref}, {"$ref": "#/components/schemas/ParseErrorResponse"}]}
+        for operations in result.get("paths", {}).values():
+            for method, operation in operations.items():
+                if method not in ("post", "put", "patch") or not isinstance(operation, dict):
+                    continue  # only a request with a body can be a parse error
+                content = operation.get("responses", {}).get("400", {}).get("content", {})
+                for media in content.values():
+                    if media.get("schema") == {"$ref": "#/components/schemas/ValidationErrorResponse"}:
+                        media["schema"] = dict(either)
     return result
 
 
