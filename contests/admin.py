@@ -130,6 +130,15 @@ def export_results_csv(modeladmin, request: HttpRequest, queryset: QuerySet) -> 
 export_results_csv.short_description = _("Export results (CSV)")
 
 
+class ActingUserFormMixin:
+    """The admin form knows who acts (its clean() asks the service's questions as that person)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+
 @admin.register(Contest)
 class ContestAdmin(CentreScopedAdmin):
     list_display = ["title_pl", "centre", "kind", "year", "ranking_method", "results_published_at"]
@@ -343,7 +352,7 @@ class VotingRoundForm(forms.ModelForm):
 
 
 @admin.register(VotingRound)
-class VotingRoundAdmin(CentreScopedAdmin):
+class VotingRoundAdmin(ActingUserFormMixin, CentreScopedAdmin):
     """Rounds are created and changed through the service. Once a round has a vote its start, eligibility and
     number are read-only (and its end once passed), and its entry list can no longer change."""
 
@@ -367,10 +376,6 @@ class VotingRoundAdmin(CentreScopedAdmin):
                 "longer change; its end may only be extended, before it passes.")})]
         return [(None, {"fields": fields})]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return obj is None or not services.round_has_votes(obj)
@@ -428,7 +433,7 @@ class PaperBallotBatchForm(forms.ModelForm):
 
 
 @admin.register(PaperBallotBatch)
-class PaperBallotBatchAdmin(CentreScopedAdmin):
+class PaperBallotBatchAdmin(ActingUserFormMixin, CentreScopedAdmin):
     """Batches are added through the service (checked, audited); never edited or deleted: a mistaken batch is
     reversed (the action, with its reason), and the right figures entered under the same protocol number."""
 
@@ -448,10 +453,6 @@ class PaperBallotBatchAdmin(CentreScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj is not None else []
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -488,7 +489,7 @@ class BallotProtocolForm(forms.ModelForm):
 
 
 @admin.register(BallotProtocol)
-class BallotProtocolAdmin(CentreScopedAdmin):
+class BallotProtocolAdmin(ActingUserFormMixin, CentreScopedAdmin):
     """The round's paper-ballot protocol, recorded through the service (audited); checked at publication."""
 
     centre_field = "round__contest__centre"
@@ -497,10 +498,6 @@ class BallotProtocolAdmin(CentreScopedAdmin):
     list_filter = ["round__contest__centre"]
     readonly_fields = ["recorded_by", "recorded_at"]
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -568,7 +565,7 @@ class ConflictForm(forms.ModelForm):
 
 
 @admin.register(ConflictOfInterest)
-class ConflictAdmin(CentreScopedAdmin):
+class ConflictAdmin(ActingUserFormMixin, CentreScopedAdmin):
     """Conflicts declared by jurors, and recorded by the office (through the service: the juror's scores of the
     entry stop counting)."""
 
@@ -580,10 +577,6 @@ class ConflictAdmin(CentreScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["juror", "entry", "declared_at", "reason", "recorded_by"] if obj is not None else []
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.user = request.user
-        return form
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
