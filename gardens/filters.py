@@ -1,9 +1,22 @@
 import django_filters
+from django.utils.translation import pgettext_lazy
 
 from .models import AestheticRule, GardenApplication, Inspection, Season
 
 
-class SeasonFilter(django_filters.FilterSet):
+class LabelledFilterSet(django_filters.FilterSet):
+    """A filter's empty choice reads "Show all" (in the browsable API's filter form), never "---------"."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = pgettext_lazy("filter choice", "Show all")
+        return form
+
+
+class SeasonFilter(LabelledFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug")
 
     class Meta:
@@ -11,7 +24,7 @@ class SeasonFilter(django_filters.FilterSet):
         fields = ["centre", "year"]
 
 
-class RuleFilter(django_filters.FilterSet):
+class RuleFilter(LabelledFilterSet):
     centre = django_filters.CharFilter(field_name="season__centre__slug")
     year = django_filters.NumberFilter(field_name="season__year")
 
@@ -20,7 +33,7 @@ class RuleFilter(django_filters.FilterSet):
         fields = ["centre", "year", "season", "category", "checked_by"]
 
 
-class ApplicationFilter(django_filters.FilterSet):
+class ApplicationFilter(LabelledFilterSet):
     centre = django_filters.CharFilter(field_name="season__centre__slug")
     year = django_filters.NumberFilter(field_name="season__year")
 
@@ -29,7 +42,7 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["centre", "year", "season", "status", "zone", "business"]
 
 
-class PermitFilter(django_filters.FilterSet):
+class PermitFilter(LabelledFilterSet):
     centre = django_filters.CharFilter(field_name="season__centre__slug")
     year = django_filters.NumberFilter(field_name="season__year")
     street = django_filters.CharFilter(field_name="street__name", lookup_expr="iexact")
@@ -39,7 +52,7 @@ class PermitFilter(django_filters.FilterSet):
         fields = ["centre", "year", "zone", "street"]
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(LabelledFilterSet):
     class Meta:
         model = Inspection
         fields = ["application"]

@@ -22,7 +22,7 @@ class OutlineField(forms.JSONField):
 
 
 class FeeQuoteForm(forms.Form):
-    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"))
+    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"), empty_label=_("Choose the zone"))
     area_m2 = forms.DecimalField(label=_("Area (m²)"), min_value=Decimal("0.01"), max_digits=7, decimal_places=2)
     start = forms.DateField(label=_("From"), widget=DATE)
     end = forms.DateField(label=_("To"), widget=DATE)
@@ -37,12 +37,13 @@ class FeeQuoteForm(forms.Form):
 class ApplicationForm(forms.Form):
     """The garden's data. `business` and `season` only when starting a new application."""
 
-    business = forms.ModelChoiceField(None, label=_("Business"))
-    season = forms.ModelChoiceField(Season.objects.none(), label=_("Season"))
-    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"),
+    business = forms.ModelChoiceField(None, label=_("Business"), empty_label=_("Choose the business"))
+    season = forms.ModelChoiceField(Season.objects.none(), label=_("Season"), empty_label=_("Choose the season"))
+    zone = forms.ModelChoiceField(Zone.objects.none(), label=_("Zone"), empty_label=_("Choose the zone"),
                                   help_text=_("On internal roads the office makes a lease; on public roads it is a "
                                               "road-lane occupation permit. Both go through the same review."))
-    street = forms.ModelChoiceField(Street.objects.none(), label=_("Street"), required=False)
+    street = forms.ModelChoiceField(Street.objects.none(), label=_("Street"), required=False,
+                                    empty_label=_("Choose the street"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False,
                               help_text=_("As written on the building, e.g. Szeroka 10."))
     building_number = forms.CharField(label=_("Building number"), max_length=20, required=False)
