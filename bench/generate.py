@@ -121,7 +121,7 @@ def _checks(centre: Centre, rnd: random.Random) -> None:
         perks_by_partner.setdefault(partner_id, []).append(perk_id)
     partner_ids = list(perks_by_partner)
     now = timezone.now()
-    columns = "card_id, partner_id, perk_id, result, accepted, refusal, checked_by_id, day, created_at"
+    columns = "card_id, partner_id, perk_id, result, method, accepted, refusal, flagged, checked_by_id, day, created_at"
     copy_sql = f"COPY {Check._meta.db_table} ({columns}) FROM STDIN"
     with (transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy,
           tqdm(total=missing, desc="checks", unit="check") as bar):
@@ -129,7 +129,8 @@ def _checks(centre: Centre, rnd: random.Random) -> None:
             partner_id = rnd.choice(partner_ids)
             at = now - dt.timedelta(seconds=rnd.randrange(365 * 24 * 3600))
             perk_id = rnd.choice(perks_by_partner[partner_id]) if rnd.random() < 0.8 else None
-            copy.write_row((rnd.choice(card_ids), partner_id, perk_id, "valid", perk_id is not None, "", None,
+            copy.write_row((rnd.choice(card_ids), partner_id, perk_id, "valid", Check.Method.QR, perk_id is not None, "",
+                            False, None,
                             timezone.localtime(at).date(), at))
             if i % 10_000 == 9_999:
                 bar.update(10_000)
