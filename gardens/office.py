@@ -16,7 +16,7 @@ from core.dates import today
 from core.office import Chart, Dataset, register_chart, register_dataset, register_headline, two_places
 
 from .models import GardenApplication
-from .selectors import fee_totals
+from .selectors import fee_totals, payment_totals
 
 WAIT_BANDS = ((0, 7), (8, 14), (15, 30), (31, None))  # days since submission
 
@@ -100,8 +100,6 @@ register_dataset(Dataset("permits", _("Café-garden permits"), "gardens.resource
 
 def permit_payments(centre: Centre) -> Chart:
     """What the centre's permits owe, what was paid and what is overdue (PLN), from the payment accounts."""
-    from .selectors import payment_totals
-
     totals = payment_totals(centre)
     rows = [(_("Due"), totals["due"]), (_("Paid"), totals["paid"]), (_("Overdue"), totals["overdue"])]
     return Chart("garden-payments", _("Café-garden fees: due, paid and overdue"), [_("Fees"), _("PLN")], rows,
@@ -109,4 +107,16 @@ def permit_payments(centre: Centre) -> Chart:
                                            "corrections; overdue is what is still owed after the due date."))
 
 
+def permits_by_payment(centre: Centre) -> Chart:
+    """How many of the centre's permits are paid in full, partly paid, not paid yet, or overdue."""
+    states = payment_totals(centre)["permits"]
+    rows = [(_("Paid in full"), states["paid_in_full"]), (_("Partly paid"), states["partly_paid"]),
+            (_("Not paid yet (before the due date)"), states["not_paid"]),
+            (_("Overdue"), states["overdue"])]
+    return Chart("garden-permits-by-payment", _("Café-garden permits by payment"), [_("Payment"), _("Permits")],
+                 rows, description=_("Each permit's account: the fee and surcharges less corrections, against the "
+                                     "payments matched to it."))
+
+
 register_chart("garden-payments", permit_payments, position=25)
+register_chart("garden-permits-by-payment", permits_by_payment, position=26)

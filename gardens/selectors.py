@@ -142,7 +142,8 @@ def payment_accounts(*, centre: Centre | None = None) -> QuerySet[PaymentAccount
 
 
 def payment_totals(centre: Centre, *, on: dt.date | None = None) -> dict[str, Decimal]:
-    """Due, paid and overdue fees of the centre's permits (the dashboard): one grouped aggregate of the lines."""
+    """Due, paid and overdue fees of the centre's permits, and how many permits are paid in full, partly, not yet
+    or overdue (the dashboard): one grouped aggregate of the lines."""
     day = on or today()
     zero = Decimal("0.00")
     charges = Q(entries__kind__in=AccountEntry.CHARGES)
@@ -152,6 +153,7 @@ def payment_totals(centre: Centre, *, on: dt.date | None = None) -> dict[str, De
                              credited=Sum("entries__amount", filter=Q(entries__kind=AccountEntry.Kind.REFUND)),
                              paid=Sum("entries__amount", filter=Q(entries__kind=AccountEntry.Kind.PAYMENT))))
     totals = {"due": zero, "paid": zero, "overdue": zero, "accounts": 0}
+    states = {"paid_in_full": 0, "partly_paid": 0, "not_paid": 0, "overdue": 0}
     for row in per_account:
         due = Decimal(str(row["charged"] or 0)) - Decimal(str(row["credited"] or 0))
         paid = Decimal(str(row["paid"] or 0))
@@ -160,7 +162,16 @@ def payment_totals(centre: Centre, *, on: dt.date | None = None) -> dict[str, De
         totals["paid"] += paid
         if due - paid > 0 and day > row["due_date"]:
             totals["overdue"] += due - paid
-    return {k: (v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v) for k, v in totals.items()}
+            states["overdue"] += 1
+        elif due - paid <= 0:
+            states["paid_in_full"] += 1
+        elif paid > 0:
+            states["partly_paid"] += 1
+        else:
+            states["not_paid"] += 1
+    result = {k: (v.quantize(Decimal("0.01")) if isinstance(v, Decimal) else v) for k, v in totals.items()}
+    result["permits"] = states  # how many permits are paid in full, partly, not yet, or overdue
+    return result
 
 
 def waiting_applications(*, centre: Centre) -> QuerySet[GardenApplication]:

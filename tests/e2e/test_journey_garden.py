@@ -189,9 +189,26 @@ def test_garden_permit_journey(page, steps, lang, garden_office, live_server):
                                                       "buffer": statement}])
     click_and_load(page, page.locator("#content form input[type=submit]"))
     expect(page.locator("#import-report")).to_contain_text(application.permit_number)
+
+    # 8. The office's dashboard shows the permit paid: one permit paid in full, none waiting or overdue.
+    page.goto(f"/biuro/?centre={office['season'].centre.slug}")
+    choose_language(page, lang)
+    chart = page.locator("section#chart-garden-permits-by-payment, section[aria-labelledby="
+                         "'chart-garden-permits-by-payment']")
+    expect(chart).to_have_count(1)
+    chart.locator("details summary").click()
+    rows = {r.locator("th").inner_text().strip(): r.locator("td").inner_text().strip()
+            for r in chart.locator("tbody tr").all()}
+    assert rows[t(lang, "Paid in full")] == "1", rows
+    assert rows[t(lang, "Not paid yet (before the due date)")] == "0"
+    assert rows[t(lang, "Overdue")] == "0"
+    paid = page.locator("section[aria-labelledby='chart-garden-payments'] tbody tr").filter(
+        has_text=re.compile("^" + re.escape(t(lang, "Paid"))))
+    expect(paid.first).to_be_attached()
+    steps("dashboard shows the permit paid")
     page.context.clear_cookies()
 
-    # 8. The owner downloads the stored PDF; the verification page shows its hash; the account reads paid.
+    # 9. The owner downloads the stored PDF; the verification page shows its hash; the account reads paid.
     log_in(page, owner.email, PASSWORD, lang)
     page.goto(f"/ogrodki/wnioski/{application.pk}/")
     assert t(lang, "paid") in page.locator("main").inner_text()

@@ -131,7 +131,22 @@ def test_payment_totals_show_due_paid_and_overdue(permits, staff, centre):
         payments.import_statement(content=statement(permits), by=staff)
         totals = payment_totals(centre)
     assert totals == {"due": Decimal("9600.00"), "paid": Decimal("8700.00"), "overdue": Decimal("1000.00"),
-                      "accounts": 4}
+                      "accounts": 4,
+                      # a: exact, c: overpaid, d: the title retyped; b paid 1 400,00 of 2 400,00 and is overdue
+                      "permits": {"paid_in_full": 3, "partly_paid": 0, "not_paid": 0, "overdue": 1}}
+
+
+def test_dashboard_counts_a_permit_paid_once_its_transfer_is_imported(permits, staff, centre):
+    from gardens.office import permits_by_payment
+
+    with time_machine.travel(dt.datetime(2027, 5, 21, 10, 0), tick=False):
+        before = dict(permits_by_payment(centre).rows)
+        content = f"Data operacji;Kwota;Tytuł\n2027-05-21;2400,00;{permits[0].permit_number}\n".encode()
+        payments.import_statement(content=content, by=staff)
+        after = permits_by_payment(centre).rows
+    assert [v for _label, v in before.items()] == [0, 0, 4, 0]
+    assert [(str(label), n) for label, n in after] == [
+        ("Paid in full", 1), ("Partly paid", 0), ("Not paid yet (before the due date)", 3), ("Overdue", 0)]
 
 
 def test_payment_reminders_go_once_before_and_once_after_the_due_date(permits, mailoutbox):
