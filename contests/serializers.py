@@ -5,6 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import ChoiceLabel, datetime_text, label_text, percent_text
+
 from .models import Contest, Criterion, Entry, EntryImage, Nomination, Phase, Score, Vote, VotingRound
 
 # Services refuse with stable codes (core.errors.Code) on these fields (e.g. "entry_not_eligible"); naming one
@@ -14,10 +16,14 @@ SERVICE_ERROR = {"invalid": "The service refused this value."}
 
 class PhaseSerializer(serializers.ModelSerializer):
     is_open = serializers.SerializerMethodField()
+    kind_label = label_text("get_kind_display", "The phase")
+    starts_at_display = datetime_text("starts_at", "When the phase opens")
+    ends_at_display = datetime_text("ends_at", "When the phase closes")
 
     class Meta:
         model = Phase
-        fields = ["kind", "starts_at", "ends_at", "closed_early_at", "is_open"]
+        fields = ["kind", "kind_label", "starts_at", "starts_at_display", "ends_at", "ends_at_display",
+                  "closed_early_at", "is_open"]
 
     def get_is_open(self, phase: Phase) -> bool:
         return phase.is_open()
@@ -29,17 +35,28 @@ class ContestSerializer(serializers.ModelSerializer):
     tie_rule = serializers.CharField(read_only=True)
     phases = PhaseSerializer(many=True, read_only=True)
     current_phase = serializers.SerializerMethodField()
+    kind_label = label_text("get_kind_display", "The kind of contest")
+    ranking_method_label = label_text("get_ranking_method_display", "The ranking method")
+    current_phase_label = serializers.SerializerMethodField(
+        help_text="The current phase in words, in the client's language; null between phases.")
+    results_published_at_display = datetime_text("results_published_at", "When the results were published")
 
     class Meta:
         model = Contest
-        fields = ["id", "centre", "kind", "slug", "year", "title", "title_pl", "title_en", "rules_pl", "rules_en",
-                  "prizes_pl", "prizes_en", "ranking_method", "public_weight", "tie_rule", "phases",
-                  "current_phase", "results_published_at"]
+        fields = ["id", "centre", "kind", "kind_label", "slug", "year", "title", "title_pl", "title_en", "rules_pl",
+                  "rules_en", "prizes_pl", "prizes_en", "ranking_method", "ranking_method_label", "public_weight",
+                  "tie_rule", "phases", "current_phase", "current_phase_label", "results_published_at",
+                  "results_published_at_display"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_current_phase(self, contest: Contest) -> str | None:
         phase = contest.current_phase()
         return phase.kind if phase else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_current_phase_label(self, contest: Contest) -> str | None:
+        phase = contest.current_phase()
+        return phase.get_kind_display() if phase else None
 
 
 class EntryImageSerializer(serializers.ModelSerializer):
@@ -56,10 +73,12 @@ class EntrySerializer(serializers.ModelSerializer):
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=2000)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                   error_messages={**SERVICE_ERROR, "blank": "This field may not be blank."})
+    status_label = ChoiceLabel(Entry.Status.choices, source="status",
+                               help_text="The entry's status in words, in the client's language.")
 
     class Meta:
         model = Entry
-        fields = ["id", "contest", "title", "description", "garden", "status", "ineligible_reason",
+        fields = ["id", "contest", "title", "description", "garden", "status", "status_label", "ineligible_reason",
                   "nomination_count", "images", "attachment", "created_at", "relation", "reason"]
         read_only_fields = ["status", "ineligible_reason", "attachment", "created_at"]
         extra_kwargs = {"description": {"required": False}, "garden": {"error_messages": SERVICE_ERROR},
@@ -102,6 +121,7 @@ class ResultRowSerializer(serializers.Serializer):
     voided = serializers.IntegerField()
     total_votes = serializers.IntegerField()
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
+    percent_display = percent_text("percent", "The share of the votes")
 
 
 class RoundResultsSerializer(serializers.Serializer):

@@ -10,7 +10,16 @@ from rest_framework import serializers
 
 from centres.models import Street, Zone
 from centres.selectors import managed_businesses
-from core.fields import OptionalRelatedText
+from core.fields import (
+    ChoiceLabel,
+    OptionalRelatedText,
+    date_text,
+    datetime_text,
+    label_text,
+    measure_text,
+    money_text,
+    percent_text,
+)
 
 from .models import (
     AestheticRule,
@@ -27,18 +36,25 @@ from .models import (
 
 
 class TierSerializer(serializers.ModelSerializer):
+    percent_display = percent_text("percent", "The discount")
+
     class Meta:
         model = GreenDiscountTier
-        fields = ["min_kinds", "percent"]
+        fields = ["min_kinds", "percent", "percent_display"]
 
 
 class SeasonSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     discount_tiers = TierSerializer(many=True, read_only=True)
+    summer_start_display = date_text("summer_start", "The summer season's first day")
+    summer_end_display = date_text("summer_end", "The summer season's last day")
+    winter_start_display = date_text("winter_start", "The winter season's first day")
+    winter_end_display = date_text("winter_end", "The winter season's last day")
 
     class Meta:
         model = Season
-        fields = ["id", "centre", "year", "summer_start", "summer_end", "winter_start", "winter_end", "is_open",
+        fields = ["id", "centre", "year", "summer_start", "summer_start_display", "summer_end", "summer_end_display",
+                  "winter_start", "winter_start_display", "winter_end", "winter_end_display", "is_open",
                   "discount_tiers"]
 
 
@@ -58,6 +74,10 @@ class RatePeriodSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     rate = serializers.DecimalField(max_digits=8, decimal_places=2)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    start_display = date_text("start", "The first day")
+    end_display = date_text("end", "The last day")
+    rate_display = money_text("rate", "The rate per m² per day")
+    amount_display = money_text("amount", "The amount")
 
 
 class FeeBreakdownSerializer(serializers.Serializer):
@@ -73,6 +93,19 @@ class FeeBreakdownSerializer(serializers.Serializer):
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2)
     discount = serializers.DecimalField(max_digits=12, decimal_places=2)
     total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    area_display = measure_text("area_m2", "m²", "The area")
+    start_display = date_text("start", "The first day")
+    end_display = date_text("end", "The last day")
+    greenery_labels = serializers.SerializerMethodField(help_text="The greenery kinds in words, client's language.")
+    gross_display = money_text("gross", "The fee before the discount")
+    discount_percent_display = percent_text("discount_percent", "The green discount")
+    discount_display = money_text("discount", "The green discount")
+    total_display = money_text("total", "The fee to pay")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_greenery_labels(self, quote: dict) -> list[str]:
+        labels = dict(GreeneryKind.choices)
+        return [str(labels.get(kind, kind)) for kind in quote.get("greenery_kinds", [])]
 
 
 class FeeQuoteRequestSerializer(serializers.Serializer):
@@ -86,10 +119,15 @@ class FeeQuoteRequestSerializer(serializers.Serializer):
 
 class HistorySerializer(serializers.ModelSerializer):
     by = serializers.SerializerMethodField()
+    from_status_label = ChoiceLabel(GardenApplication.Status.choices, source="from_status",
+                                    help_text="The status before, in words; null for the first entry.")
+    to_status_label = label_text("get_to_status_display", "The status after")
+    created_at_display = datetime_text("created_at", "When")
 
     class Meta:
         model = ApplicationHistory
-        fields = ["id", "from_status", "to_status", "by", "created_at", "note"]
+        fields = ["id", "from_status", "from_status_label", "to_status", "to_status_label", "by", "created_at",
+                  "created_at_display", "note"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_by(self, entry: ApplicationHistory) -> str | None:
@@ -105,9 +143,11 @@ class DeclarationSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
+    kind_label = label_text("get_kind_display", "The kind of attachment")
+
     class Meta:
         model = Attachment
-        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at"]
+        fields = ["id", "kind", "kind_label", "original_name", "content_type", "size", "uploaded_at"]
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
@@ -127,16 +167,29 @@ class ApplicationSerializer(serializers.ModelSerializer):
     zone_name = serializers.CharField(source="zone.name", read_only=True)
     street_name = OptionalRelatedText(source="street.name")
     fee = serializers.JSONField(source="fee_breakdown", read_only=True)
+    status_label = label_text("get_status_display", "The application's status")
+    area_display = measure_text("area_m2", "m²", "The area")
+    period_start_display = date_text("period_start", "The garden's first day")
+    period_end_display = date_text("period_end", "The garden's last day")
+    fee_gross_display = money_text("fee_gross", "The fee before the discount")
+    fee_discount_percent_display = percent_text("fee_discount_percent", "The green discount")
+    fee_discount_display = money_text("fee_discount", "The green discount")
+    fee_total_display = money_text("fee_total", "The fee to pay")
+    submitted_at_display = datetime_text("submitted_at", "When it was submitted")
+    decided_at_display = datetime_text("decided_at", "When it was decided")
 
     class Meta:
         model = GardenApplication
         fields = ["id", "business", "business_name", "season", "season_year", "zone", "zone_name", "street",
                   "street_name", "address", "building_number", "placement", "outline", "outline_area_m2", "area_m2",
-                  "length_m", "width_m", "period_start", "period_end", "pedestrian_width_m", "furniture", "tables",
+                  "area_display", "length_m", "width_m", "period_start", "period_start_display", "period_end",
+                  "period_end_display", "pedestrian_width_m", "furniture", "tables",
                   "seats", "umbrella_colour", "furniture_colour", "umbrella_height_m", "enclosure_height_m",
                   "greenery", "confirmed_greenery", "declarations",
-                  "status", "permit_number", "fee_days", "fee_gross", "fee_discount_percent", "fee_discount",
-                  "fee_total", "fee", "submitted_at", "decided_at", "revoked_at", "revocation_reason",
+                  "status", "status_label", "permit_number", "fee_days", "fee_gross", "fee_gross_display",
+                  "fee_discount_percent", "fee_discount_percent_display", "fee_discount", "fee_discount_display",
+                  "fee_total", "fee_total_display", "fee", "submitted_at", "submitted_at_display", "decided_at",
+                  "decided_at_display", "revoked_at", "revocation_reason",
                   "created_at", "updated_at"]
         read_only_fields = ["status", "permit_number", "outline_area_m2", "fee_days", "fee_gross", "fee_discount_percent",
                             "fee_discount", "fee_total", "submitted_at", "decided_at", "revoked_at",
@@ -194,11 +247,14 @@ class PermitSerializer(serializers.ModelSerializer):
     street = OptionalRelatedText(source="street.name")
     zone = serializers.CharField(source="zone.name")
     year = serializers.IntegerField(source="season.year")
+    area_display = measure_text("area_m2", "m²", "The area")
+    period_start_display = date_text("period_start", "The garden's first day")
+    period_end_display = date_text("period_end", "The garden's last day")
 
     class Meta:
         model = GardenApplication
-        fields = ["permit_number", "business", "street", "address", "zone", "area_m2", "period_start", "period_end",
-                  "year"]
+        fields = ["permit_number", "business", "street", "address", "zone", "area_m2", "area_display",
+                  "period_start", "period_start_display", "period_end", "period_end_display", "year"]
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):
@@ -213,9 +269,12 @@ class InspectionSerializer(serializers.ModelSerializer):
     results = InspectionResultSerializer(many=True)
     inspector = serializers.StringRelatedField()
     permit_number = serializers.CharField(source="application.permit_number", read_only=True)
+    kind_label = label_text("get_kind_display", "The kind of inspection")
+    inspected_on_display = date_text("inspected_on", "The day of the inspection")
 
     class Meta:
         model = Inspection
-        fields = ["id", "application", "permit_number", "kind", "inspected_on", "inspector", "note", "results",
+        fields = ["id", "application", "permit_number", "kind", "kind_label", "inspected_on",
+                  "inspected_on_display", "inspector", "note", "results",
                   "missing_greenery", "created_at"]
         read_only_fields = ["inspector", "created_at"]

@@ -8,6 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centres.models import Business
+from core import formats
+from core.fields import ChoiceLabel, date_text, datetime_text, label_text
 
 from .models import Card, Check, Partner, Perk
 
@@ -45,14 +47,33 @@ class PerkSerializer(serializers.ModelSerializer):
     zone = serializers.CharField(source="partner.business.zone.slug", read_only=True)
     title = serializers.CharField(read_only=True)
     weekdays = WeekdaysField(required=False)
+    category_label = ChoiceLabel(Business.Category.choices, source="partner.business.category",
+                                 help_text="The partner's category in words, in the client's language.")
+    kind_label = label_text("get_kind_display", "The kind of perk")
+    value_display = serializers.SerializerMethodField(
+        help_text="The perk's value for people, in the client's language: \"10%\", \"5,00 zł\" / \"PLN 5.00\"; "
+                  "null for kinds without a value.")
+    valid_from_display = date_text("valid_from", "The first day")
+    valid_until_display = date_text("valid_until", "The last day (null: open-ended)")
 
     class Meta:
         model = Perk
-        fields = ["id", "partner", "partner_name", "centre", "category", "street", "zone", "title", "title_pl",
-                  "title_en", "description_pl", "description_en", "kind", "value", "conditions_pl",
-                  "conditions_en", "valid_from", "valid_until", "weekdays", "daily_limit_per_card", "monthly_limit",
+        fields = ["id", "partner", "partner_name", "centre", "category", "category_label", "street", "zone", "title",
+                  "title_pl", "title_en", "description_pl", "description_en", "kind", "kind_label", "value",
+                  "value_display", "conditions_pl", "conditions_en", "valid_from", "valid_from_display",
+                  "valid_until", "valid_until_display", "weekdays", "daily_limit_per_card", "monthly_limit",
                   "is_active"]
         validators: list = []  # the service checks value, dates and days with messages on their fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_value_display(self, perk: Perk) -> str | None:
+        if perk.value is None:
+            return None
+        if perk.kind == Perk.Kind.PERCENT:
+            return formats.percent(perk.value)
+        if perk.kind == Perk.Kind.AMOUNT:
+            return formats.money(perk.value)
+        return None
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -65,11 +86,16 @@ class PartnerSerializer(serializers.ModelSerializer):
     website = serializers.CharField(source="business.website", read_only=True,
                                     help_text="The business's website address; empty when it has none.")
     description = serializers.CharField(read_only=True)
+    category_label = ChoiceLabel(Business.Category.choices, source="business.category",
+                                 help_text="The category in words, in the client's language.")
+    agreement_start_display = date_text("agreement_start", "The agreement's first day")
+    agreement_end_display = date_text("agreement_end", "The agreement's last day (null: open-ended)")
 
     class Meta:
         model = Partner
-        fields = ["id", "centre", "business", "name", "category", "address", "zone", "website", "description",
-                  "agreement_start", "agreement_end", "is_active"]
+        fields = ["id", "centre", "business", "name", "category", "category_label", "address", "zone", "website",
+                  "description", "agreement_start", "agreement_start_display", "agreement_end",
+                  "agreement_end_display", "is_active"]
 
 
 class CardSerializer(serializers.ModelSerializer):
@@ -77,12 +103,16 @@ class CardSerializer(serializers.ModelSerializer):
     formatted_number = serializers.CharField(read_only=True)
     terms_version = serializers.CharField(source="terms.version", read_only=True, allow_null=True, default=None,
                                           help_text="The version of the programme's terms the holder accepted.")
+    status_label = label_text("get_status_display", "The card's status")
+    valid_from_display = date_text("valid_from", "The first day of validity")
+    valid_until_display = date_text("valid_until", "The last day of validity")
+    created_at_display = datetime_text("created_at", "When the card was applied for")
 
     class Meta:
         model = Card
-        fields = ["id", "centre", "number", "formatted_number", "status", "first_name", "last_name", "address",
-                  "postal_code", "city", "email", "valid_from", "valid_until", "replaces", "created_at",
-                  "terms_version"]
+        fields = ["id", "centre", "number", "formatted_number", "status", "status_label", "first_name", "last_name",
+                  "address", "postal_code", "city", "email", "valid_from", "valid_from_display", "valid_until",
+                  "valid_until_display", "replaces", "created_at", "created_at_display", "terms_version"]
         read_only_fields = fields
 
 
@@ -235,11 +265,18 @@ class CheckSerializer(serializers.ModelSerializer):
         help_text="Shown to the card's holder and the office; never to partners.")
     refusal = serializers.ChoiceField(choices=Check.Refusal.choices, allow_blank=True, read_only=True,
                                       help_text="Why a named perk was not accepted; empty otherwise.")
+    created_at_display = datetime_text("created_at", "When the card was checked")
+    result_label = label_text("get_result_display", "The result")
+    method_label = label_text("get_method_display", "How the card was shown")
+    refusal_text = ChoiceLabel(Check.Refusal.choices, source="refusal",
+                               help_text="Why the perk was not accepted, in words of the client's language; null "
+                                         "when it was.")
 
     class Meta:
         model = Check
-        fields = ["id", "created_at", "day", "partner", "partner_name", "perk", "perk_title", "result", "method",
-                  "accepted", "refusal", "flagged", "checked_at", "card_number"]
+        fields = ["id", "created_at", "created_at_display", "day", "partner", "partner_name", "perk", "perk_title",
+                  "result", "result_label", "method", "method_label", "accepted", "refusal", "refusal_text",
+                  "flagged", "checked_at", "card_number"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

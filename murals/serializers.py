@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from centres.models import Business, Centre, Street, Zone
 from contests.models import Contest, Phase
-from core.fields import OptionalRelatedText
+from core.fields import ChoiceLabel, OptionalRelatedText, datetime_text, label_text, measure_text
 
 from .models import Artist, Mural, MuralPhoto, MuralStatusChange, Wall
 
@@ -69,6 +69,7 @@ class MuralSerializer(serializers.ModelSerializer):
     address = serializers.CharField(max_length=250, required=False, allow_blank=True,
                                     help_text="Taken from the wall when empty.")
     area_m2 = serializers.DecimalField(max_digits=8, decimal_places=2, min_value=Decimal("0.01"))
+    area_display = measure_text("area_m2", "m²", "The mural's area")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, min_value=Decimal("-90"),
                                         max_value=Decimal("90"), required=False, allow_null=True,
                                         error_messages=SERVICE_ERROR)
@@ -81,7 +82,8 @@ class MuralSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Mural
-        fields = ["id", "centre", "title", "slug", "status", "status_label", "year", "area_m2", "address", "zone",
+        fields = ["id", "centre", "title", "slug", "status", "status_label", "year", "area_m2", "area_display",
+                  "address", "zone",
                   "zone_name", "wall", "artists", "artist_details", "sponsors", "sponsor_details", "description_pl",
                   "description_en", "description", "latitude", "longitude", "trail_order", "winning_entry",
                   "photos", "created_at", "updated_at"]
@@ -99,10 +101,15 @@ class MuralStatusChangeSerializer(serializers.ModelSerializer):
     by = serializers.SerializerMethodField(help_text="Who moved it; null for imported data or an erased account.")
     from_status = serializers.CharField(help_text="Empty for the entry that added the mural to the register.")
     to_status = serializers.CharField()
+    from_status_label = ChoiceLabel(Mural.Status.choices, source="from_status",
+                                    help_text="The status before, in words; null for the first entry.")
+    to_status_label = label_text("get_to_status_display", "The status after")
+    created_at_display = datetime_text("created_at", "When")
 
     class Meta:
         model = MuralStatusChange
-        fields = ["id", "from_status", "to_status", "by", "created_at", "note"]
+        fields = ["id", "from_status", "from_status_label", "to_status", "to_status_label", "by", "created_at",
+                  "created_at_display", "note"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_by(self, change: MuralStatusChange) -> str | None:
@@ -133,11 +140,14 @@ class WallSerializer(serializers.ModelSerializer):
     width_m = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
     height_m = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
     takes_designs = serializers.SerializerMethodField()
+    width_display = measure_text("width_m", "m", "The width")
+    height_display = measure_text("height_m", "m", "The height")
+    area_display = measure_text("area_m2", "m²", "The area")
 
     class Meta:
         model = Wall
-        fields = ["id", "centre", "address", "street", "zone", "zone_name", "building_owner", "width_m", "height_m",
-                  "area_m2", "constraints_pl", "constraints_en", "conditions", "photo", "photo_alt", "contest",
+        fields = ["id", "centre", "address", "street", "zone", "zone_name", "building_owner", "width_m",
+                  "width_display", "height_m", "height_display", "area_m2", "area_display", "constraints_pl", "constraints_en", "conditions", "photo", "photo_alt", "contest",
                   "contest_title", "takes_designs"]
         read_only_fields = ["photo"]
 

@@ -203,8 +203,8 @@ def test_public_register_lists_current_permits_without_personal_data(application
         ApplicationFactory(business=application.business)  # a draft is not in the register
         rows = api.get("/api/v1/gardens/permits/").json()["results"]
     assert [r["permit_number"] for r in rows] == [GardenApplication.objects.get(pk=application.pk).permit_number]
-    assert set(rows[0]) == {"permit_number", "business", "street", "address", "zone", "area_m2", "period_start",
-                            "period_end", "year"}
+    assert set(rows[0]) == {"permit_number", "business", "street", "address", "zone", "area_m2", "area_display",
+                            "period_start", "period_start_display", "period_end", "period_end_display", "year"}
 
 
 def test_seasons_and_rules_are_public(api, centre):
