@@ -103,3 +103,28 @@ def rectangle(*, lon: float, lat: float, length_m: float, width_m: float) -> dic
     d_lat = math.degrees(width_m / EARTH_RADIUS_M)
     ring = [[lon, lat], [lon + d_lon, lat], [lon + d_lon, lat + d_lat], [lon, lat + d_lat], [lon, lat]]
     return {"type": "Polygon", "coordinates": [[[round(x, 7), round(y, 7)] for x, y in ring]]}
+
+
+# --- The outline in the database (PostgreSQL's native polygon type) ------------------------------------
+
+DB_REFERENCE_LAT = 52.0  # one fixed parallel for every stored outline, so that all rows share one plane
+DB_INSET_M = 0.05  # gardens that only touch (or slip by less than 5 cm) do not conflict in the database
+
+
+def db_polygon(outline: dict | None) -> str | None:
+    """The outline as a PostgreSQL `polygon` literal in metres, inset by 5 cm, for the exclusion constraint.
+
+    Every row is projected on the same parallel (the constraint compares rows with each other, so one plane for
+    all; the scale error away from it only changes the 5 cm a little). PostgreSQL's `&&` counts a shared point as
+    an overlap: the inset keeps neighbours that share an edge apart. A concave outline the inset splits keeps its
+    largest part (the service's shapely check stays the primary one).
+    """
+    if not outline:
+        return None
+    inset = polygon_of(outline, reference_lat=DB_REFERENCE_LAT).buffer(-DB_INSET_M, join_style="mitre")
+    if inset.is_empty:
+        return None
+    if inset.geom_type != "Polygon":
+        inset = max(inset.geoms, key=lambda part: part.area)
+    corners = list(inset.exterior.coords)[:-1]
+    return "(" + ",".join(f"({x:.3f},{y:.3f})" for x, y in corners) + ")"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -711,10 +711,35 @@ def _approve(locked: GardenApplication, *, kinds: set[str], by: User, now: dt.da
     locked.decided_at = now
     locked.status = Status.APPROVED  # the document is rendered as what it becomes
     locked.save()
+    _claim_place_in_database(locked)
     account = open_account(application=locked, on=timezone.localdate(now), by=by)
     content = build_permit_pdf(locked, account=account)
     locked.permit_sha256 = hashlib.sha256(content).hexdigest()
     locked.permit_pdf.save(f"{locked.verification_token.hex}.pdf", ContentFile(content), save=False)
+
+
+PLACE_CONSTRAINT = "gardens_app_no_overlapping_permits"  # migration 0005, PostgreSQL only
+
+
+def _claim_place_in_database(locked: GardenApplication) -> None:
+    """On PostgreSQL, write the approved outline where the exclusion constraint sees it (migration 0005).
+
+    The service's check above is the primary one; this catches what it cannot see: another approval of an
+    overlapping garden committing at the same moment (in another season's lock, or outside the service). The
+    database then refuses, and the refusal is the same one, with the same code.
+    """
+    literal = geometry.db_polygon(locked.outline) if connection.vendor == "postgresql" else None
+    if literal is None:
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE gardens_gardenapplication SET outline_inset = %s::polygon WHERE id = %s",
+                           [literal, locked.pk])
+    except IntegrityError as exc:
+        if PLACE_CONSTRAINT not in str(exc):
+            raise
+        raise refusal("outline", _("The place was permitted to another garden for a common day at the same "
+                                   "moment; reload the application to see it."), Code.PLACE_TAKEN) from None
 
 
 # --- Inspections --------------------------------------------------------------------------------------
