@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres.admin_scoping import CentreScopedAdmin, CentreScopedTabularInline
+from core import formats
 from core.csv import csv_response
 from core.forms import add_service_errors
 from core.uploads import IMAGE, check_upload
@@ -111,17 +112,19 @@ class RoundInline(CentreScopedTabularInline):
 
 
 def export_results_csv(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-    """Results of every round of the chosen contests, with the final ranking, as a CSV file for Excel."""
+    """Results of every round of the chosen contests, with the final ranking, as a CSV file for Excel, to read:
+    numbers in the language's formats ("1 204", "12,5%"); the open-data CSV of a contest keeps plain numbers."""
     rows = []
     for contest in queryset:
         for voting_round in contest.rounds.order_by("number"):
             for row in selectors.round_result_rows(voting_round=voting_round):
                 rows.append([contest.title, voting_round.label, row["rank"] or "", row["title"],
-                             row["online_votes"], row["paper_votes"], row["total_votes"], row["percent"],
+                             formats.cell(row["online_votes"]), formats.cell(row["paper_votes"]),
+                             formats.cell(row["total_votes"]), formats.cell(row["percent"], "percent"),
                              row["out_reason"]])
         for row in selectors.final_ranking(contest=contest):
-            rows.append([contest.title, _("final ranking"), row.rank, row.entry.title, row.public_votes, "",
-                         row.final_score, "", ""])
+            rows.append([contest.title, _("final ranking"), row.rank, row.entry.title,
+                         formats.cell(row.public_votes), "", formats.cell(row.final_score), "", ""])
     return csv_response("contest-results.csv", [
         _("contest"), _("round"), _("rank"), _("entry"), _("online votes"), _("paper votes"), _("total"),
         _("percent"), _("out of the ranking")], rows)

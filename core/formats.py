@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal as _babel_decimal
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override, pgettext
 
 NBSP = "\xa0"
 
@@ -113,3 +113,72 @@ def short_datetime(value, *, lang: str | None = None) -> str:
         return short_date(value, lang=lang)
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{short_date(local, lang=lang)} {local:%H:%M}"
+
+
+class Month(dt.date):
+    """A calendar month (its first day) in a table of figures: "grudzień 2026" / "December 2026" for people,
+    "2026-12" for machines (`isoformat`, what the API and the CSV for machines give)."""
+
+    def isoformat(self) -> str:  # type: ignore[override]
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+def month(value, *, lang: str | None = None) -> str:
+    """"grudzień 2026" / "December 2026"."""
+    day = _as_date(value)
+    return _babel_date(day, "LLLL y", locale=_locale(lang)) if day else ""
+
+
+def yes_no(value, *, lang: str | None = None) -> str:
+    """A yes/no for people: "Tak" / "Nie" ("Yes" / "No"); "1", "true" and "tak" count as yes, empty as nothing."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = value.strip().lower() in ("1", "true", "t", "yes", "y", "tak")
+    with override(lang or get_language() or "pl"):
+        return pgettext("yes or no", "Yes") if value else pgettext("yes or no", "No")
+
+
+def _decimal_text(value) -> Decimal | None:
+    """A number from a cell that may already be written the Polish way ("4,50", "12 240,00")."""
+    if isinstance(value, str):
+        text = value.replace(NBSP, "").replace("\u202f", "").replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        value = text
+    return _number(value)
+
+
+def cell(value, kind: str = "", *, places: int = 2, lang: str | None = None) -> str:
+    """One cell of a table or CSV meant for people: `kind` "money", "percent", "number", "date", "datetime",
+    "bool" or "" (guessed from the value's type: a bool, a date, a number). Text stays as it is."""
+    if value is None or value == "":
+        return ""
+    if kind == "month" or (not kind and isinstance(value, Month)):
+        return month(value, lang=lang)
+    if kind == "bool" or (not kind and isinstance(value, bool)):
+        return yes_no(value, lang=lang)
+    if kind == "datetime" or (not kind and isinstance(value, dt.datetime)):
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        return short_datetime(value, lang=lang)
+    if kind == "date" or (not kind and isinstance(value, dt.date)):
+        return short_date(value, lang=lang) or str(value)
+    if kind in ("money", "percent", "number") or (not kind and isinstance(value, int | float | Decimal)):
+        n = _decimal_text(value)
+        if n is None:
+            return str(value)
+        if kind == "money":
+            return money(n, lang=lang)
+        if kind == "percent":
+            return percent(n, lang=lang)
+        if not kind and isinstance(value, int):
+            places = 0
+        return number(n, places, lang=lang)
+    return value if isinstance(value, str) else str(value)

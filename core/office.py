@@ -22,6 +22,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
+from core import formats
+
 BAR_MAX = 280  # of the chart's 640 units: 230 for the label, the rest for the value after the bar
 
 Label = str | Promise
@@ -42,8 +44,15 @@ class Chart:
     unit: Label = ""
     label_columns: int = 1  # how many leading columns name a bar ("partner · perk" when one alone repeats)
 
-    def csv_rows(self) -> list[list[str]]:
-        return [["" if v is None else str(v) for v in row] for row in self.rows]
+    def csv_rows(self, *, for_people: bool = True) -> list[list[str]]:
+        """The rows for a CSV: for people in the language's formats ("12 240,00 zł", "01.05.2027", "Tak"); for
+        machines (`for_people=False`) plain decimals and ISO dates."""
+        if not for_people:
+            return [["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in row]
+                    for row in self.rows]
+        money = str(self.unit) in ("PLN", "zł")
+        return [[formats.cell(v, "money" if money and i == self.value_index else "") for i, v in enumerate(row)]
+                for row in self.rows]
 
     @property
     def bars(self) -> list[dict]:

@@ -9,11 +9,13 @@ from collections.abc import Callable
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from . import formats
 from .csv import FORMULA_STARTS, safe_cell
 
 PROGRESS_EVERY = 25  # rows between two progress reports of a long import
@@ -46,25 +48,28 @@ class CentreResource(resources.ModelResource):
         CSV and XLSX alike (openpyxl writes a text starting with "=" as a formula)."""
         return neutralised(super().export(*args, **kwargs))
 
-    def export_for_people(self) -> tablib.Dataset:
+    def export_for_people(self, queryset: QuerySet | None = None) -> tablib.Dataset:
         """The export for reading, not for importing: column headers are the fields' names in the active language
-        (Polish on a Polish page) and choices their labels ("kawiarnia", not "cafe"). The plain export keeps the
-        column keys and codes, for machines and for a round trip through the import."""
-        data = self.export()
+        (Polish on a Polish page), choices their labels ("kawiarnia", not "cafe"), yes/no as "Tak"/"Nie", money,
+        numbers and dates in the language's formats ("12 240,00 zł", "01.05.2027"), in CSV and XLSX alike. The
+        plain export keeps the column keys, codes and ISO dates, for machines and for a round trip through the
+        import."""
+        data = self.export(queryset=queryset) if queryset is not None else self.export()
         model = self._meta.model
-        headers, choice_maps = [], []
+        by_column = {(field.column_name or name): field for name, field in self.fields.items()}
+        headers, converters = [], []
         for column in data.headers:
-            field = self.fields.get(column)
+            field = by_column.get(column)
             attribute = getattr(field, "attribute", None) or column
-            try:
-                model_field = model._meta.get_field(attribute.split("__")[0])
-                label = str(model_field.verbose_name)
-                choices = {str(code): str(text) for code, text in (model_field.choices or [])}
-            except Exception:  # a computed column: its own name
-                label, choices = column, {}
+            model_field = _model_field(model, attribute)
+            if model_field is None:  # a computed column: its own name, its values as they are
+                headers.append(column)
+                converters.append(None)
+                continue
+            label = str(model_field.verbose_name)
             headers.append(label[:1].upper() + label[1:])
-            choice_maps.append(choices)
-        rows = [[choice_maps[i].get(str(v), v) if choice_maps[i] else v for i, v in enumerate(row)] for row in data]
+            converters.append(_people_converter(model_field))
+        rows = [[convert(v) if convert else v for convert, v in zip(converters, row, strict=True)] for row in data]
         return neutralised(tablib.Dataset(*rows, headers=headers))
 
     def before_import(self, dataset: tablib.Dataset, **kwargs) -> None:
@@ -86,6 +91,48 @@ class CentreResource(resources.ModelResource):
         if self.centre_path == "centre":
             instance.centre = self.centre
         super().import_instance(instance, row, **kwargs)
+
+
+def _model_field(model: type[Model], attribute: str):
+    """The model field an export column reads (`business__name` follows the relation), or None."""
+    field = None
+    for part in attribute.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return field
+
+
+MONEY_WORDS = ("pln", "fee", "price", "amount")
+
+
+def _people_converter(field) -> Callable | None:
+    """How a cell of this model field reads for people (core.formats.cell's kinds); None: as exported."""
+    if field.choices:
+        labels = {str(code): str(text) for code, text in field.choices}
+        return lambda value: labels.get(str(value), value)
+    if isinstance(field, models.BooleanField):
+        kind = "bool"
+    elif isinstance(field, models.DateTimeField):
+        kind = "datetime"
+    elif isinstance(field, models.DateField):
+        kind = "date"
+    elif isinstance(field, models.DecimalField):
+        words = f"{field.name} {field.verbose_name}".lower()
+        if "percent" in words or "%" in words:
+            kind = "percent"
+        elif any(word in words for word in MONEY_WORDS) or "zł" in words:
+            kind = "money"
+        else:
+            kind = "number"
+        places = field.decimal_places
+        return lambda value: formats.cell(value, kind, places=places)
+    else:
+        return None
+    return lambda value: formats.cell(value, kind)
 
 
 class CentreLookupWidget(widgets.ForeignKeyWidget):

@@ -158,7 +158,7 @@ class GardenApplicationAdmin(CentreScopedAdmin):
     list_select_related = ["business", "zone", "season", "season__centre"]
     date_hierarchy = "submitted_at"
     ordering = ["-submitted_at", "-pk"]
-    actions = ["approve_without_greenery", "export_csv"]
+    actions = ["approve_without_greenery", "export_csv_for_people", "export_csv"]
     inlines = [DeclarationInline, AttachmentInline, HistoryInline]
     change_list_template = "admin/gardens/gardenapplication/change_list.html"
     readonly_fields = ["review_link", "conflicts", "business", "season", "status", "permit_number", "fee_summary",
@@ -296,7 +296,16 @@ class GardenApplicationAdmin(CentreScopedAdmin):
         for line in failed:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description=_("Export the selected applications as CSV"))
+    @admin.action(description=_("Export the selected applications as CSV to read"))
+    def export_csv_for_people(self, request: HttpRequest, queryset) -> HttpResponse:
+        """Polish column names, status words, money and dates in Polish formats (core.resources)."""
+        stamp = timezone.localdate().isoformat()
+        resource = PermitResource(centre=None)
+        data = resource.export_for_people(queryset=queryset.select_related("business", "season", "zone", "street")
+                                          .order_by("pk"))
+        return csv_response(f"garden-applications-{stamp}-do-czytania.csv", data.headers, data)
+
+    @admin.action(description=_("Export the selected applications as CSV for machines (codes, ISO dates)"))
     def export_csv(self, request: HttpRequest, queryset) -> HttpResponse:
         stamp = timezone.localdate().isoformat()
         rows = ([a.permit_number or "", a.business.name, a.business.nip, a.season.year, a.zone.name,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from centres.models import BusinessMembership, Centre, User
 from centres.selectors import businesses_of, staff_centre_ids
+from core import formats
 from core.dates import today
 
 from . import tokens
@@ -195,10 +196,11 @@ def _plain(value):
     return value
 
 
-def _month(value) -> str:
+def _month(value) -> formats.Month | str:
+    """A month of a table: "grudzień 2026" on a page and in the CSV to read, "2026-12" in the API."""
     if value is None:
         return ""
-    return f"{value:%Y-%m}"
+    return formats.Month(value.year, value.month, 1)
 
 
 def office_figures(centre: Centre) -> dict:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from centres.models import BusinessMembership
 from centres.selectors import current_centre, staff_centres
+from core import formats
 from core.cache import public_page
 from core.centre import staff_centre
 from core.csv import csv_response
@@ -294,4 +295,8 @@ def office_figures_csv(request: HttpRequest, key: str) -> HttpResponse:
     table = next((t for t in selectors.office_figures(centre)["tables"] if t.key == key), None)
     if table is None:
         raise Http404
-    return csv_response(f"{centre.code.lower()}-moja-starowka-{key}.csv", table.columns, table.rows)
+    if request.GET.get("for") == "machines":  # plain numbers and ISO dates
+        rows = table.as_dict()["rows"]
+    else:  # for people: "12 240", "01.05.2027", "Tak"
+        rows = [[formats.cell(value) for value in row] for row in table.rows]
+    return csv_response(f"{centre.code.lower()}-moja-starowka-{key}.csv", table.columns, rows)

@@ -101,16 +101,26 @@ class MuralHistoryInline(CentreScopedTabularInline):
         return False
 
 
+def _register_rows(queryset: QuerySet) -> QuerySet:
+    return (Mural.objects.filter(pk__in=queryset.values("pk")).select_related("zone", "wall", "winning_entry")
+            .prefetch_related("artists", "sponsors").order_by("-year", "title", "pk"))
+
+
 def export_register_csv(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-    """The chosen murals as a CSV file that Excel reads (UTF-8 with BOM)."""
-    resource = MuralResource(centre=None)
-    data = resource.export(queryset=resource.get_queryset().model.objects.filter(pk__in=queryset.values("pk"))
-                           .select_related("zone", "wall", "winning_entry").prefetch_related("artists", "sponsors")
-                           .order_by("-year", "title", "pk"))
+    """The chosen murals as a CSV file for machines and re-import: column keys, status codes (UTF-8 with BOM)."""
+    data = MuralResource(centre=None).export(queryset=_register_rows(queryset))
     return csv_response(f"murals-{timezone.localdate().isoformat()}.csv", data.headers, data)
 
 
-export_register_csv.short_description = _("Export the register (CSV)")
+def export_register_csv_for_people(modeladmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    """The chosen murals as a CSV file to read: column names and statuses in words, numbers in the language's
+    formats."""
+    data = MuralResource(centre=None).export_for_people(queryset=_register_rows(queryset))
+    return csv_response(f"murals-{timezone.localdate().isoformat()}-do-czytania.csv", data.headers, data)
+
+
+export_register_csv.short_description = _("Export the register as CSV for machines (codes)")
+export_register_csv_for_people.short_description = _("Export the register as CSV to read")
 
 
 def _status_action(status: str):
@@ -140,7 +150,7 @@ class MuralAdmin(CentreScopedAdmin):
     readonly_fields = ["slug", "status", "created_at", "updated_at"]
     inlines = [MuralPhotoInline, MuralHistoryInline]
     action_form = NoteActionForm
-    actions = [export_register_csv, *(_status_action(s) for s in Mural.Status.values)]
+    actions = [export_register_csv_for_people, export_register_csv, *(_status_action(s) for s in Mural.Status.values)]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("centre", "zone")

@@ -60,11 +60,13 @@ def dashboard_page(request: HttpRequest, centre: Centre) -> HttpResponse:
 @require_GET
 @office_view
 def chart_csv(request: HttpRequest, centre: Centre, key: str) -> HttpResponse:
-    """One chart's numbers as CSV (core.csv's one dialect)."""
+    """One chart's numbers as CSV (core.csv's one dialect): in the language's formats, or with plain decimals and
+    ISO dates for machines (`?for=machines`)."""
     chart = dashboard.build(centre, only=key).get(key)
     if chart is None:
         raise Http404
-    return csv_response(f"{centre.code.lower()}-{key}.csv", chart.columns, chart.csv_rows())
+    for_people = request.GET.get("for") != "machines"
+    return csv_response(f"{centre.code.lower()}-{key}.csv", chart.columns, chart.csv_rows(for_people=for_people))
 
 
 # --- Imports and exports ------------------------------------------------------------------------------

@@ -73,6 +73,8 @@ def figure(value, unit: str = "") -> str:
     separators (whole numbers without decimals), a date as "01.05.2027"; text and empty values as they are."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, formats.Month):
+        return formats.month(value)
     if isinstance(value, dt.date):
         return formats.short_date(value)
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
