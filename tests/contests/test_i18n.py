@@ -16,4 +16,4 @@ def test_second_vote_is_refused_in_polish(contest, resident):
     services.cast_vote(voting_round=voting_round, entry=a, voter=resident)
     with translation.override("pl"), pytest.raises(ValidationError) as err:
         services.cast_vote(voting_round=voting_round, entry=b, voter=resident)
-    assert err.value.messages == ["Już głosowałeś(-aś) w tej rundzie."]
+    assert err.value.messages == ["Głos w tej rundzie został już oddany."]
