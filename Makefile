@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per CPU (`make test PYTEST_WORKERS=0` runs in one process). Each worker has its own
+# test database (test_<name>_gw0, …) and its own Redis databases (tests/settings.py); idle workers take tests
+# from busy ones (worksteal), so one long browser journey does not hold the rest back.
+PYTEST_WORKERS ?= auto
+PYTEST_DIST ?= worksteal
 
 .PHONY: run test install assets messages migrate demo serve lint check e2e-deps e2e bench clean
 
@@ -44,7 +49,7 @@ run: demo
 test: install
 	@if command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory e2e-deps; \
 	  else echo "make test: no Chromium found, the end-to-end browser journeys will be skipped"; fi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .

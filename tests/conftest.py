@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -14,6 +16,30 @@ from tests.factories import (
     UserFactory,
     ZoneFactory,
 )
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per CPU, but no more than the Redis databases leave room for (tests/settings.py)."""
+    from tests.settings import max_workers
+
+    try:
+        cpus = int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    except (KeyError, ValueError):
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    limit = max_workers()
+    return max(1, min(cpus, limit) if limit else cpus)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A parallel run must not share one Redis database between workers (cache.clear() empties it for all)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and worker != "gw0" and os.environ.get("REDIS_URL"):
+        from django.conf import settings
+
+        if os.environ.get("PORTAL_TEST_REDIS_WORKER") != worker:
+            raise pytest.UsageError(
+                f"{worker} shares Redis with the other workers: run with DJANGO_SETTINGS_MODULE=tests.settings "
+                f"(pyproject.toml), not {settings.SETTINGS_MODULE}")
 
 
 @pytest.fixture(autouse=True)
