@@ -56,10 +56,12 @@ class Chart:
 
     @property
     def bars(self) -> list[dict]:
-        """Each row's label, drawn value, and bar length in SVG units (BAR_MAX for the largest value)."""
+        """Each row's label, drawn value, and bar length: `percent` of the track (100 for the largest value; the
+        dashboard's HTML bars) and `width` in units of BAR_MAX."""
         values = [_number(row[self.value_index]) for row in self.rows]
         top = max(values, default=0) or 1
-        return [{"label": " · ".join(str(v) for v in row[:self.label_columns]), "value": row[self.value_index], "width": round(BAR_MAX * v / top),
+        return [{"label": " · ".join(str(v) for v in row[:self.label_columns]), "value": row[self.value_index],
+                 "width": round(BAR_MAX * v / top), "percent": round(100 * v / top, 1) if v > 0 else 0,
                  "y": 8 + i * 28} for i, (row, v) in enumerate(zip(self.rows, values, strict=True))]
 
     @property
