@@ -24,5 +24,6 @@ class CoreConfig(AppConfig):
         # Each app's personal_data.py registers its personal fields and how a person belongs to a centre
         # (core.gdpr, core.people): found by name, so that core imports no app.
         autodiscover_modules("personal_data")
-        # Public-cache invalidation (core.cache) listens to model signals in every process: web, Celery, commands.
-        from . import cache  # noqa: F401
+        # Public-cache invalidation (core.cache) and the cached token identities (core.tokens, forgotten on every
+        # token, person or membership change) listen to model signals in every process: web, Celery, commands.
+        from . import cache, tokens  # noqa: F401

@@ -1,15 +1,40 @@
 """API tokens that expire (settings.API_TOKEN_TTL_HOURS) and die with a password change or a log-out
-(core.security's signal handlers delete them)."""
+(core.security's signal handlers delete them).
+
+`CachedTokenAuthentication` answers a known token from the cache instead of a query: one look-up (`get_many` of
+the identity version and the token's entry) gives the user, the token's age and whatever an app keeps with the
+identity (`identity_part`: the partners a till account acts for, say). An entry is good only under the identity
+version it was made under. The version is bumped, at once and again on commit, when a token is deleted or saved,
+when a user is saved (except a log-in's `last_login`), deleted or changes groups or permissions, and when a model
+an app registered (`register_identity_models`) is saved or deleted — so a revoked token, a deactivated person or a
+removed membership is refused on the very next request, on every web server sharing the cache. Entries also live
+only settings.API_TOKEN_CACHE_SECONDS (default 60). Changes that bypass model signals (`QuerySet.update()`, raw
+SQL) call `bump_identities()`. The cache key is a hash of the token, and the cached user carries no password hash.
+"""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+
+IDENTITY_SECONDS = 60
+_VERSION_KEY = "identity:v"
+_ENTRY_PREFIX = "identity:t:"
+_TOKEN_LABEL = "authtoken.Token"
+_identity_models: set[str] = {_TOKEN_LABEL}
 
 
 def token_expires_at(token):
@@ -23,7 +48,125 @@ def token_expired(token) -> bool:
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
+        return self.check_expiry(user, token)
+
+    def check_expiry(self, user, token):
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed(_("The token has expired; ask for a new one."))
         return user, token
+
+
+# --- The identity version -------------------------------------------------------------------------------
+
+def _identity_seconds() -> int:
+    return getattr(settings, "API_TOKEN_CACHE_SECONDS", IDENTITY_SECONDS)
+
+
+def _fresh_version() -> int:
+    # Time-based, so a version lost from the cache (eviction, restart) never comes back at an old value.
+    return time.time_ns() // 1000
+
+
+def _bump_now() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(_VERSION_KEY, _fresh_version(), None)
+
+
+def bump_identities() -> None:
+    """Forget every cached token identity: now (this transaction sees its own change) and on commit (an entry
+    made meanwhile from the old rows is thrown away too)."""
+    _bump_now()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(entry[1] is _bump_now for entry in connection.run_on_commit):
+        transaction.on_commit(_bump_now, robust=True)  # once per transaction, however many rows it changes
+
+
+def register_identity_models(*model_labels: str) -> None:
+    """Models ("app_label.ModelName") whose saves and deletions change what an app keeps with an identity (a
+    membership, a partner): each one bumps the identity version. Call it from the app's AppConfig.ready()."""
+    _identity_models.update(model_labels)
+
+
+def _user_label() -> str:
+    return settings.AUTH_USER_MODEL
+
+
+def _on_save(sender, instance=None, created=False, update_fields=None, raw=False, **kwargs) -> None:
+    label = sender._meta.label
+    if label == _user_label():
+        if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+            return  # a new person has no token yet; a log-in changes nothing a token answers
+        bump_identities()
+    elif label == _TOKEN_LABEL and created:
+        return  # a new key has no cached entry
+    elif label in _identity_models:
+        bump_identities()
+
+
+def _on_delete(sender, **kwargs) -> None:
+    if sender._meta.label in _identity_models or sender._meta.label == _user_label():
+        bump_identities()
+
+
+def _on_m2m(sender, instance=None, model=None, action="", **kwargs) -> None:
+    if not action.startswith("post_"):
+        return
+    labels = {type(instance)._meta.label, model._meta.label if model is not None else ""}
+    if _user_label() in labels or labels & _identity_models:
+        bump_identities()
+
+
+post_save.connect(_on_save, dispatch_uid="core.tokens.post_save")
+post_delete.connect(_on_delete, dispatch_uid="core.tokens.post_delete")
+m2m_changed.connect(_on_m2m, dispatch_uid="core.tokens.m2m_changed")
+
+
+# --- The cached authentication ---------------------------------------------------------------------------
+
+def _entry_key(key: str) -> str:
+    return _ENTRY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+
+
+class CachedTokenAuthentication(ExpiringTokenAuthentication):
+    """ExpiringTokenAuthentication with the token's user (and the apps' identity parts) from the cache: a known
+    token costs one cache look-up instead of a query. Same answers: an unknown token or an inactive user is
+    refused by DRF's own check (never cached), an expired token is deleted and refused."""
+
+    def authenticate_credentials(self, key):
+        entry_key = _entry_key(key)
+        found = cache.get_many([_VERSION_KEY, entry_key])
+        version = found.get(_VERSION_KEY)
+        if version is None:
+            cache.add(_VERSION_KEY, _fresh_version(), None)
+            version = cache.get(_VERSION_KEY)
+        entry = found.get(entry_key)
+        if entry is not None and entry.get("v") == version:
+            user = copy.copy(entry["user"])  # the request's own; the entry stays as cached
+            token = self.get_model()(key=key, user=user, created=entry["created"])
+        else:
+            user, token = TokenAuthentication.authenticate_credentials(self, key)
+            stored = copy.copy(user)
+            stored.__dict__.pop("password", None)  # deferred: read from the database if ever asked for
+            entry = {"v": version, "user": stored, "created": token.created, "parts": {}}
+            cache.set(entry_key, entry, _identity_seconds())
+        token._identity = (entry_key, entry)
+        return self.check_expiry(user, token)
+
+
+def identity_part(request, name: str, build: Callable[[Any], Any]):
+    """`build(request.user)` kept with the request's cached token identity (under the same version): an app's
+    per-person data that changes as seldom as a membership costs nothing after the first request. Requests not
+    authenticated by CachedTokenAuthentication (a session) get `build()` afresh. Register the models the value
+    is made of with `register_identity_models`, so a change of them bumps the version."""
+    found = getattr(getattr(request, "auth", None), "_identity", None)
+    if found is None:
+        return build(request.user)
+    entry_key, entry = found
+    parts = entry["parts"]
+    if name not in parts:
+        parts[name] = build(request.user)
+        cache.set(entry_key, entry, _identity_seconds())
+    return parts[name]

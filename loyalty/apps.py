@@ -10,6 +10,7 @@ class LoyaltyConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from core.gdpr import register
+        from core.tokens import register_identity_models
 
         from . import services
         from .models import Card, Partner, Perk, ProgrammeSettings
@@ -17,4 +18,6 @@ class LoyaltyConfig(AppConfig):
         auditlog.register(Card, exclude_fields=["secret"])
         for model in (Partner, Perk, ProgrammeSettings):
             auditlog.register(model)
+        # The till's identity (the partners a till account acts for, their perks) is kept with the cached token.
+        register_identity_models("centres.BusinessMembership", "centres.Business", "loyalty.Partner", "loyalty.Perk")
         register("moja_starowka", exporter=services.export_personal_data, eraser=services.erase_personal_data)
