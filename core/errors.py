@@ -68,6 +68,7 @@ class Code(StrEnum):
     INVALID_IBAN = "invalid_iban"
     PAYMENT_DUPLICATE = "payment_duplicate"
     GREENERY_NO_EVIDENCE = "greenery_no_evidence"  # confirming greenery needs a photo
+    GREENERY_EVIDENCE_FOREIGN = "greenery_evidence_foreign"  # the photo is not one of this application's
     OUTLINE_INVALID = "outline_invalid"
     STATEMENT_INVALID = "statement_invalid"  # a bank statement that cannot be read
     # contests

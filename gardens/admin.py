@@ -144,6 +144,21 @@ class ReviewForm(forms.Form):
         self.fields["to"].choices = [(m, labels.get(m, Status(m).label)) for m in moves]
         declared = application.declared_greenery_kinds()
         self.fields["confirmed_greenery"].choices = [(v, label) for v, label in GreeneryKind.choices if v in declared]
+        photos = services.evidence_photos(application) if Status.APPROVED in moves else []
+        self.evidence_fields = []
+        for value, label in GreeneryKind.choices:
+            if value in declared and Status.APPROVED in moves:
+                name = f"evidence_{value}"
+                self.fields[name] = forms.ChoiceField(
+                    label=_("Photo showing “%(kind)s”") % {"kind": label}, required=False,
+                    choices=[("", _("Choose the photo"))] + photos,
+                    help_text=_("Required when this kind is confirmed: the photo the discount rests on."))
+                self.evidence_fields.append(value)
+
+    def greenery_evidence(self) -> dict[str, str]:
+        """kind → the photo chosen for it (the service checks each is given and the application's own)."""
+        return {kind: self.cleaned_data[f"evidence_{kind}"] for kind in self.evidence_fields
+                if self.cleaned_data.get(f"evidence_{kind}")}
 
 
 @admin.register(GardenApplication)
@@ -162,14 +177,15 @@ class GardenApplicationAdmin(CentreScopedAdmin):
     inlines = [DeclarationInline, AttachmentInline, HistoryInline]
     change_list_template = "admin/gardens/gardenapplication/change_list.html"
     readonly_fields = ["review_link", "conflicts", "business", "season", "status", "permit_number", "fee_summary",
-                       "declared_greenery", "confirmed_greenery", "created_by", "created_at", "submitted_at",
+                       "declared_greenery", "confirmed_greenery", "greenery_evidence_photos", "created_by",
+                       "created_at", "submitted_at",
                        "decided_at", "revoked_at", "revocation_reason", "previous"]
     fieldsets = [
         (None, {"fields": ["review_link", "conflicts", "business", "season", "status", "permit_number"]}),
         (_("Garden"), {"fields": ["zone", "street", "address", "placement", "area_m2", "length_m", "width_m",
                                   "period_start", "period_end", "pedestrian_width_m", "furniture", "tables", "seats",
                                   "umbrella_colour", "umbrella_height_m", "enclosure_height_m",
-                                  "declared_greenery", "confirmed_greenery"]}),
+                                  "declared_greenery", "confirmed_greenery", "greenery_evidence_photos"]}),
         (_("Fee"), {"fields": ["fee_summary"]}),
         (_("Dates"), {"fields": ["created_by", "created_at", "submitted_at", "decided_at", "revoked_at",
                                  "revocation_reason", "previous"]}),
@@ -217,6 +233,15 @@ class GardenApplicationAdmin(CentreScopedAdmin):
     def confirmed_greenery(self, obj: GardenApplication) -> str:
         return ", ".join(str(GreeneryKind(k).label) for k in sorted(obj.confirmed_greenery_kinds())) or "—"
 
+    @admin.display(description=_("greenery confirmed on the photos"))
+    def greenery_evidence_photos(self, obj: GardenApplication) -> str:
+        items = selectors.greenery_evidence_of(obj) if obj.pk else []
+        if not items:
+            return "—"
+        return format_html_join("", '<figure class="evidence"><a href="{}"><img src="{}" alt="{}" width="160">'
+                                    '</a><figcaption>{}: {}</figcaption></figure>',
+                                ((e.url, e.url, e.photo_name, e.get_kind_display(), e.photo_name) for e in items))
+
     def get_urls(self):
         return [
             path("<int:pk>/review/", self.admin_site.admin_view(self.review_view),
@@ -236,9 +261,10 @@ class GardenApplicationAdmin(CentreScopedAdmin):
             data = form.cleaned_data
             try:
                 services.transition(application=application, to=data["to"], by=request.user, note=data["note"],
-                                    confirmed_greenery=data["confirmed_greenery"])
+                                    confirmed_greenery=data["confirmed_greenery"],
+                                    greenery_evidence=form.greenery_evidence())
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                add_service_errors(form, exc, fields={"greenery_evidence": "confirmed_greenery"})
             else:
                 self.message_user(request, _("%(app)s is now “%(status)s”.") % {
                     "app": application, "status": Status(data["to"]).label}, messages.SUCCESS)

@@ -184,7 +184,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         serializer.is_valid(raise_exception=True)
         services.transition(application=application, to=to, by=request.user,
                             note=serializer.validated_data.get("note", ""),
-                            confirmed_greenery=serializer.validated_data.get("confirmed_greenery"))
+                            confirmed_greenery=serializer.validated_data.get("confirmed_greenery"),
+                            greenery_evidence=serializer.validated_data.get("greenery_evidence"))
         application = self.get_queryset().get(pk=application.pk)
         return Response(ApplicationSerializer(application, context=self.get_serializer_context()).data)
 

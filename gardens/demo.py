@@ -185,7 +185,7 @@ def seed(*, centre: Centre, stdout) -> None:
             outline=geometry.rectangle(lon=RYNEK[0] + 0.00025 * (index % 8), lat=RYNEK[1] + 0.0004 * (index // 8),
                                        length_m=float(length_m), width_m=float(width_m)))
         services.add_attachment(application=application, kind="site_plan", upload=_site_plan(), by=by)
-        services.add_attachment(application=application, kind="photo", upload=_site_plan(), by=by)
+        photo = services.add_attachment(application=application, kind="photo", upload=_site_plan(), by=by)
         made += 1
         if status == "draft":
             continue
@@ -203,6 +203,7 @@ def seed(*, centre: Centre, stdout) -> None:
                                 note="Ogródek zasłaniałby portal zabytkowej kamienicy.")
         elif status in ("approved", "revoked"):
             services.transition(application=application, to="approved", by=staff, confirmed_greenery=greenery,
+                                greenery_evidence=dict.fromkeys(greenery, f"attachment:{photo.pk}"),
                                 note="Zgodnie z zasadami estetyki.")
             if status == "revoked":
                 _inspect_and_revoke(application, staff, rules)

@@ -139,3 +139,11 @@ class MoveForm(forms.Form):
     confirmed_greenery = forms.MultipleChoiceField(label=_("Greenery confirmed by the office"),
                                                    choices=GreeneryKind.choices, required=False,
                                                    widget=forms.CheckboxSelectMultiple)
+    evidence_tall_plants = forms.CharField(required=False, max_length=40)
+    evidence_planters = forms.CharField(required=False, max_length=40)
+    evidence_hanging = forms.CharField(required=False, max_length=40)
+
+    def greenery_evidence(self) -> dict[str, str]:
+        """kind → the photo chosen for it (`attachment:<id>`, `inspection_photo:<id>`); checked by the service."""
+        return {kind: self.cleaned_data[f"evidence_{kind}"] for kind in GreeneryKind.values
+                if self.cleaned_data.get(f"evidence_{kind}")}

@@ -490,6 +490,56 @@ class InspectionPhoto(models.Model):
         return self.file.name
 
 
+class GreeneryEvidence(models.Model):
+    """The photo on which the office confirmed one kind of greenery: the green discount rests on it.
+
+    The photo is one of the application's own image attachments or a photo from one of its inspections.
+    """
+
+    application = models.ForeignKey(GardenApplication, on_delete=models.CASCADE, related_name="greenery_evidence",
+                                    verbose_name=_("application"))
+    kind = models.CharField(_("kind of greenery"), max_length=20, choices=GreeneryKind.choices)
+    attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("photo of the application"))
+    inspection_photo = models.ForeignKey(InspectionPhoto, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("photo of an inspection"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("greenery evidence")
+        verbose_name_plural = _("greenery evidence")
+        ordering = ["application", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="gardens_evidence_one_per_kind",
+                                    violation_error_message=_("This kind of greenery already has its photo.")),
+            models.CheckConstraint(
+                condition=(Q(attachment__isnull=False, inspection_photo__isnull=True)
+                           | Q(attachment__isnull=True, inspection_photo__isnull=False)),
+                name="gardens_evidence_one_photo",
+                violation_error_message=_("Greenery is confirmed on exactly one photo."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.photo_name}"
+
+    @property
+    def reference(self) -> str:
+        """The photo as services and forms name it: `attachment:<id>` or `inspection_photo:<id>`."""
+        if self.attachment_id:
+            return f"attachment:{self.attachment_id}"
+        return f"inspection_photo:{self.inspection_photo_id}"
+
+    @property
+    def photo_name(self) -> str:
+        if self.attachment_id:
+            return self.attachment.original_name
+        return str(_("inspection photo of %(day)s") % {"day": self.inspection_photo.inspection.inspected_on
+                                                        .strftime("%d.%m.%Y")})
+
+
 class PaymentAccount(models.Model):
     """What a permit's holder owes and has paid: charges (the fee, surcharges) and payments, each with a reason."""
 

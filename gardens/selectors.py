@@ -7,6 +7,7 @@ import uuid
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
 
 from centres.models import Centre, User
 from centres.selectors import managed_businesses, staff_centre_ids, today
@@ -16,6 +17,7 @@ from .models import (
     AestheticRule,
     ApplicationHistory,
     GardenApplication,
+    GreeneryEvidence,
     Inspection,
     PaymentAccount,
     RuleDeclaration,
@@ -271,4 +273,16 @@ def review_context(application: GardenApplication) -> dict:
         "conflicts": conflicts_for(application),
         "fee": application.fee_breakdown,
         "account": PaymentAccount.objects.filter(application=application).prefetch_related("entries").first(),
+        "evidence": greenery_evidence_of(application),
     }
+
+
+def greenery_evidence_of(application: GardenApplication) -> list[GreeneryEvidence]:
+    """The photo each confirmed kind of greenery rests on, with `url` set to where staff open it."""
+    items = list(GreeneryEvidence.objects.filter(application=application)
+                 .select_related("attachment", "inspection_photo__inspection").order_by("kind"))
+    for item in items:
+        item.url = (reverse("gardens:attachment", args=[application.pk, item.attachment_id]) if item.attachment_id
+                    else item.inspection_photo.file.url)
+    return items
+

@@ -234,6 +234,10 @@ class ApproveSerializer(TransitionSerializer):
     confirmed_greenery = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices),
                                                required=True, allow_empty=True,
                                                help_text=_("Greenery the office confirmed; only this counts."))
+    greenery_evidence = serializers.DictField(
+        child=serializers.CharField(max_length=40), required=False,
+        help_text=_("For each confirmed kind, the photo that shows it: \"attachment:<id>\" (one of the application's "
+                    "images) or \"inspection_photo:<id>\" (a photo of one of its inspections)."))
 
 
 class NextSeasonSerializer(serializers.Serializer):

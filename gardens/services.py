@@ -32,6 +32,7 @@ from .models import (
     Attachment,
     GardenApplication,
     GreenDiscountTier,
+    GreeneryEvidence,
     GreeneryKind,
     Inspection,
     InspectionPhoto,
@@ -625,10 +626,55 @@ def validate_iban(value: str) -> str:
                       Code.INVALID_IBAN) from None
 
 
-def _check_approval(locked: GardenApplication, kinds: set[str]) -> None:
+def evidence_photos(application: GardenApplication) -> list[tuple[str, str]]:
+    """The photos greenery may be confirmed on: (reference, name) of the application's image attachments and of
+    its inspections' photos. References read `attachment:<id>` or `inspection_photo:<id>`."""
+    attachments = [(f"attachment:{a.pk}", a.original_name) for a in application.attachments.all()
+                   if a.content_type.startswith("image/")]
+    photos = [(f"inspection_photo:{p.pk}", _("inspection photo of %(day)s, no. %(n)s") % {
+        "day": date_format(p.inspection.inspected_on, "SHORT_DATE_FORMAT"), "n": p.pk})
+        for p in InspectionPhoto.objects.filter(inspection__application=application).select_related("inspection")]
+    return attachments + photos
+
+
+def _evidence_for(locked: GardenApplication, kinds: set[str], evidence: Mapping[str, str],
+                  errors: dict[str, tuple[str, Code]]) -> dict[str, tuple[str, int]]:
+    """Each confirmed kind's photo, checked: given, an image, and this application's own. kind → (field, id)."""
+    labels = dict(GreeneryKind.choices)
+    extra = set(evidence) - kinds
+    if extra:
+        errors["greenery_evidence"] = (_("A photo is given for greenery that is not confirmed: %(kinds)s.") % {
+            "kinds": ", ".join(str(labels.get(k, k)) for k in sorted(extra))}, Code.INVALID)
+        return {}
+    missing = sorted(k for k in kinds if not (evidence.get(k) or "").strip())
+    if missing:
+        errors["greenery_evidence"] = (_("Choose the photo that shows each confirmed kind of greenery; no photo "
+                                         "for: %(kinds)s.") % {"kinds": ", ".join(str(labels[k]) for k in missing)},
+                                       Code.GREENERY_NO_EVIDENCE)
+        return {}
+    own = {ref for ref, _name in evidence_photos(locked)}
+    result, foreign = {}, []
+    for kind in sorted(kinds):
+        reference = evidence[kind].strip()
+        source, _sep, number = reference.partition(":")
+        if reference not in own or source not in ("attachment", "inspection_photo") or not number.isdigit():
+            foreign.append(str(labels[kind]))
+        else:
+            result[kind] = (source, int(number))
+    if foreign:
+        errors["greenery_evidence"] = (_("Greenery can be confirmed only on a photo of this application or of its "
+                                         "inspections; not so for: %(kinds)s.") % {"kinds": ", ".join(foreign)},
+                                       Code.GREENERY_EVIDENCE_FOREIGN)
+        return {}
+    return result
+
+
+def _check_approval(locked: GardenApplication, kinds: set[str],
+                    evidence: Mapping[str, str]) -> dict[str, tuple[str, int]]:
     """At the moment of approval, under the locks: everything again, the greenery evidence, the place, the account."""
     check_complete(locked)
     errors: dict[str, tuple[str, Code]] = {}
+    photos: dict[str, tuple[str, int]] = {}
     unknown = kinds - set(GreeneryKind.values)
     undeclared = kinds - locked.declared_greenery_kinds()
     if unknown:
@@ -637,10 +683,8 @@ def _check_approval(locked: GardenApplication, kinds: set[str]) -> None:
     elif undeclared:
         errors["confirmed_greenery"] = (_("Only declared greenery can be confirmed; not declared: %(kinds)s.") % {
             "kinds": ", ".join(str(GreeneryKind(k).label) for k in sorted(undeclared))}, Code.GREENERY_NOT_DECLARED)
-    elif kinds and not (locked.attachments.filter(kind=Attachment.Kind.PHOTO).exists()
-                        or InspectionPhoto.objects.filter(inspection__application=locked).exists()):
-        errors["confirmed_greenery"] = (_("Greenery can be confirmed only on a photo: the application has none."),
-                                        Code.GREENERY_NO_EVIDENCE)
+    else:
+        photos = _evidence_for(locked, kinds, evidence, errors)
     taken = place_conflicts(locked)
     if taken:
         errors["outline"] = (_("The place is already permitted for a common day: %(permits)s.") % {
@@ -651,36 +695,41 @@ def _check_approval(locked: GardenApplication, kinds: set[str]) -> None:
         errors["bank_account"] = (_("The season has no valid account for fees: %(why)s") % {
             "why": exc.message_dict["bank_account"][0]}, Code.INVALID_IBAN)
     refuse(errors)
+    return photos
 
 
 @transaction.atomic
 def transition(*, application: GardenApplication, to: str, by: User, note: str = "",
-               confirmed_greenery: Iterable[str] | None = None) -> ApplicationHistory:
+               confirmed_greenery: Iterable[str] | None = None,
+               greenery_evidence: Mapping[str, str] | None = None) -> ApplicationHistory:
     """The one way to change an application's status (core.workflow: lock, check move and actor, record, notify).
 
     Submitting and approving re-check everything at that moment. Approval locks the season (so two approvals of
-    one season never pass the place check side by side), confirms only declared greenery shown on a photo, issues
+    one season never pass the place check side by side), confirms only declared greenery, each kind on the photo
+    `greenery_evidence` names for it (kind → `attachment:<id>` or `inspection_photo:<id>`, the application's own), issues
     the permit number, renders and stores the permit PDF once with its SHA-256, and opens the payment account.
     Asking for changes, rejecting and revoking need a reason.
     """
     if to not in Status.values:
         raise WORKFLOW.refusal(application.status, to)
     kinds = set(confirmed_greenery or [])
+    evidence = dict(greenery_evidence or {})
     now = timezone.now()
+    photos: dict[str, tuple[str, int]] = {}
 
     def guard(locked: GardenApplication) -> None:
         if to == Status.SUBMITTED:
             check_complete(locked)
         elif to == Status.APPROVED:
             Season.objects.select_for_update().get(pk=locked.season_id)
-            _check_approval(locked, kinds)
+            photos.update(_check_approval(locked, kinds, evidence))
 
     def apply(locked: GardenApplication) -> None:
         if to == Status.SUBMITTED:
             _store_fee(locked, _quote_declared(locked))
             locked.submitted_at = now
         elif to == Status.APPROVED:
-            _approve(locked, kinds=kinds, by=by, now=now)
+            _approve(locked, kinds=kinds, photos=photos, by=by, now=now)
         elif to == Status.REJECTED:
             locked.decided_at = now
         elif to == Status.REVOKED:
@@ -699,12 +748,16 @@ def transition(*, application: GardenApplication, to: str, by: User, note: str =
                          select_related=_RELATED)
 
 
-def _approve(locked: GardenApplication, *, kinds: set[str], by: User, now: dt.datetime) -> None:
+def _approve(locked: GardenApplication, *, kinds: set[str], photos: Mapping[str, tuple[str, int]], by: User,
+             now: dt.datetime) -> None:
     from .payments import open_account
     from .pdf import build_permit_pdf
 
     for kind, (_declared, confirmed) in GREENERY_FIELDS.items():
         setattr(locked, confirmed, kind in kinds)
+    GreeneryEvidence.objects.bulk_create([
+        GreeneryEvidence(application=locked, kind=kind, confirmed_by=by, **{f"{source}_id": pk})
+        for kind, (source, pk) in sorted(photos.items())])
     _store_fee(locked, quote_fee(zone=locked.zone, area_m2=locked.area_m2, start=locked.period_start,
                                  end=locked.period_end, greenery_kinds=kinds, season=locked.season))
     locked.permit_sequence, locked.permit_number = _next_permit_number(season=locked.season)

@@ -164,6 +164,8 @@ def _detail_page(request: HttpRequest, pk: int, *, attachment_form: AttachmentFo
         "attachment_form": (attachment_form or AttachmentForm()) if application.is_editable and not is_staff else None,
         "missing_rules": missing_rules, "greenery_choices": GreeneryKind.choices,
         "can_renew": application.status == Status.APPROVED and not is_staff,
+        "evidence_photos": services.evidence_photos(application) if Status.APPROVED in moves else [],
+        "evidence": selectors.greenery_evidence_of(application) if is_staff else [],
     }, status=status)
 
 
@@ -295,7 +297,7 @@ def application_move(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.transition(application=application, to=data["to"], by=request.user, note=data["note"],
-                            confirmed_greenery=data["confirmed_greenery"])
+                            confirmed_greenery=data["confirmed_greenery"], greenery_evidence=form.greenery_evidence())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -177,9 +177,11 @@ def test_garden_permit_journey(page, steps, lang, garden_office, live_server):
     steps("review page")
     page.locator("input[name=to][value=approved]").check()
     page.locator("input[name=confirmed_greenery][value=planters]").check()
+    page.select_option("select[name=evidence_planters]", label="zielen.png")  # the photo the discount rests on
     click_and_load(page, page.locator("#content form input[type=submit]"))
     application.refresh_from_db()
     assert application.status == S.APPROVED and application.confirmed_greenery_kinds() == {"planters"}
+    assert application.greenery_evidence.get().attachment.original_name == "zielen.png"
 
     # 7. A bank statement with the permit's transfer is imported.
     page.goto("/admin/gardens/paymentaccount/import/")

@@ -107,3 +107,9 @@ def ready_application(**kwargs) -> GardenApplication:
     Attachment.objects.create(application=application, kind=Attachment.Kind.PHOTO, original_name="garden.png",
                               content_type="image/png", size=10, file=SimpleUploadedFile("garden.png", png_bytes()))
     return application
+
+
+def photo_evidence(application: GardenApplication, kinds) -> dict[str, str]:
+    """Each kind confirmed on the application's own photo (ready_application attaches one): for approvals."""
+    photo = application.attachments.filter(kind=Attachment.Kind.PHOTO).order_by("pk").first()
+    return dict.fromkeys(kinds, f"attachment:{photo.pk}")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from gardens import services
 from gardens.models import GardenApplication
 from tests.factories import MembershipFactory
-from tests.gardens.factories import ApplicationFactory, RuleFactory, ready_application
+from tests.gardens.factories import ApplicationFactory, RuleFactory, photo_evidence, ready_application
 
 S = GardenApplication.Status
 
@@ -48,7 +48,9 @@ def test_review_page_moves_through_the_workflow(submitted, staff, other_staff):
     refused = client.post(url, {"to": "rejected", "note": ""})
     assert refused.status_code == 200
     assert "reason" in refused.content.decode()
-    assert client.post(url, {"to": "approved", "confirmed_greenery": ["planters"]}).status_code == 302
+    assert client.post(url, {"to": "approved", "confirmed_greenery": ["planters"],
+                             "evidence_planters": photo_evidence(submitted, ["planters"])["planters"]}
+                       ).status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == S.APPROVED
     assert submitted.confirmed_greenery_kinds() == {"planters"}

@@ -14,6 +14,7 @@ from tests.gardens.factories import (
     RuleFactory,
     SeasonFactory,
     TierFactory,
+    photo_evidence,
     png_upload,
     rate,
     ready_application,
@@ -56,7 +57,8 @@ def test_anonymous_gets_401(api, application):
 def test_the_workflow_through_the_api(application, owner, staff):
     owner_api, staff_api = client_for(owner), client_for(staff)
     assert owner_api.post(f"{BASE}{application.pk}/submit/").json()["status"] == "submitted"
-    response = staff_api.post(f"{BASE}{application.pk}/approve/", {"confirmed_greenery": ["planters"]})
+    response = staff_api.post(f"{BASE}{application.pk}/approve/", {
+        "confirmed_greenery": ["planters"], "greenery_evidence": photo_evidence(application, ["planters"])})
     assert response.status_code == 200, response.json()
     assert response.json()["permit_number"].endswith("/OG/2027/0001")
     assert response.json()["confirmed_greenery"] == ["planters"]

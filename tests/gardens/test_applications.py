@@ -18,6 +18,7 @@ from tests.gardens.factories import (
     SeasonFactory,
     TierFactory,
     pdf_upload,
+    photo_evidence,
     png_upload,
     rate,
     ready_application,
@@ -199,7 +200,8 @@ def test_next_season_starts_from_the_permit_in_one_step(owner, business, staff, 
     application = ready_application(business=business, season=SeasonFactory(centre=centre, year=2026),
                                     declared_planters=True)
     services.transition(application=application, to="submitted", by=owner)
-    services.transition(application=application, to="approved", by=staff, confirmed_greenery=["planters"])
+    services.transition(application=application, to="approved", by=staff, confirmed_greenery=["planters"],
+                        greenery_evidence=photo_evidence(application, ["planters"]))
     next_season = SeasonFactory(centre=centre, year=2027)
     TierFactory(season=next_season, min_kinds=1, percent=Decimal("5"))
     renewal = services.start_from_permit(permit=application, season=next_season, by=owner)

@@ -16,6 +16,7 @@ from tests.gardens.factories import (
     ApplicationFactory,
     RuleFactory,
     SeasonFactory,
+    photo_evidence,
     png_upload,
     rate,
     ready_application,
@@ -38,7 +39,8 @@ def permit(business, owner, staff):
     RuleFactory(season=application.season, title_pl="Zakaz plandek i folii")
     application.declarations.create(rule=application.season.rules.get(), complies=True)
     services.transition(application=application, to=S.SUBMITTED, by=owner)
-    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters"])
+    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters"],
+                        greenery_evidence=photo_evidence(application, ["planters"]))
     application.refresh_from_db()
     return application
 

@@ -13,7 +13,7 @@ from gardens import geometry, services
 from gardens.forms import DeclarationsForm
 from gardens.models import AestheticRule, Attachment, GardenApplication, Inspection, PaymentAccount
 from tests.factories import BusinessFactory, MembershipFactory, StreetFactory
-from tests.gardens.factories import RuleFactory, SeasonFactory, TierFactory, ready_application
+from tests.gardens.factories import RuleFactory, SeasonFactory, TierFactory, photo_evidence, ready_application
 
 S = GardenApplication.Status
 M = AestheticRule.Measure
@@ -26,7 +26,8 @@ def code_of(exc, field):
 
 def approve(application, owner, staff, kinds=()):
     services.transition(application=application, to=S.SUBMITTED, by=owner)
-    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=kinds)
+    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=kinds,
+                        greenery_evidence=photo_evidence(application, kinds))
     application.refresh_from_db()
     return application
 
@@ -165,7 +166,7 @@ def test_confirming_greenery_needs_a_photo(business, owner, staff):
     services.transition(application=application, to=S.SUBMITTED, by=owner)
     with pytest.raises(ValidationError) as exc:
         services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters"])
-    assert code_of(exc, "confirmed_greenery") == "greenery_no_evidence"
+    assert code_of(exc, "greenery_evidence") == "greenery_no_evidence"
 
 
 def test_greenery_found_missing_at_inspection_is_a_surcharge_and_the_owner_is_told(

@@ -12,7 +12,7 @@ from gardens import services
 from gardens.models import ApplicationHistory, GardenApplication, PermitCounter
 from gardens.services import TRANSITIONS
 from tests.factories import MembershipFactory, StaffFactory
-from tests.gardens.factories import ApplicationFactory, RuleFactory, TierFactory, ready_application
+from tests.gardens.factories import ApplicationFactory, RuleFactory, TierFactory, photo_evidence, ready_application
 
 S = GardenApplication.Status
 ALL_KINDS = ["tall_plants", "planters", "hanging"]
@@ -20,7 +20,8 @@ ALL_KINDS = ["tall_plants", "planters", "hanging"]
 
 def approve(application, owner, staff, kinds=()):
     services.transition(application=application, to=S.SUBMITTED, by=owner)
-    return services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=kinds)
+    return services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=kinds,
+                               greenery_evidence=photo_evidence(application, kinds))
 
 
 def test_the_whole_path_to_a_permit_records_history(business, owner, staff):
@@ -142,7 +143,8 @@ def test_only_confirmed_greenery_counts_on_the_permit(business, owner, staff):
     services.transition(application=application, to=S.SUBMITTED, by=owner)
     application.refresh_from_db()
     assert application.fee_discount_percent == Decimal("30")  # the estimate on declared greenery
-    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters", "hanging"])
+    services.transition(application=application, to=S.APPROVED, by=staff, confirmed_greenery=["planters", "hanging"],
+                        greenery_evidence=photo_evidence(application, ["planters", "hanging"]))
     application.refresh_from_db()
     assert application.confirmed_greenery_kinds() == {"planters", "hanging"}
     assert application.fee_discount_percent == Decimal("10")
@@ -205,7 +207,7 @@ def test_two_staff_approving_at_once_only_one_succeeds(centre, business, owner):
         try:
             barrier.wait()
             services.transition(application=GardenApplication(pk=application.pk), to=S.APPROVED, by=user,
-                                confirmed_greenery=ALL_KINDS)
+                                confirmed_greenery=ALL_KINDS, greenery_evidence=photo_evidence(application, ALL_KINDS))
             outcomes.append("ok")
         except ValidationError:
             outcomes.append("refused")
