@@ -1,9 +1,11 @@
 import django_filters
 
+from core.filters import PortalFilterSet
+
 from .models import Business, FeeRate, Zone
 
 
-class ZoneFilter(django_filters.FilterSet):
+class ZoneFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug")
 
     class Meta:
@@ -11,7 +13,7 @@ class ZoneFilter(django_filters.FilterSet):
         fields = ["centre", "kind"]
 
 
-class BusinessFilter(django_filters.FilterSet):
+class BusinessFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug")
     street = django_filters.CharFilter(field_name="street__name", lookup_expr="iexact")
 
@@ -20,7 +22,7 @@ class BusinessFilter(django_filters.FilterSet):
         fields = ["centre", "zone", "category", "street", "is_active"]
 
 
-class FeeRateFilter(django_filters.FilterSet):
+class FeeRateFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="zone__centre__slug")
 
     class Meta:

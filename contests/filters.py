@@ -1,5 +1,8 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import PortalFilterSet
 
 from .models import Contest, Entry, Score, Vote, VotingRound
 
@@ -15,7 +18,7 @@ class IntegerFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class ContestFilter(django_filters.FilterSet):
+class ContestFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug")
     year = IntegerFilter(min_value=2000, max_value=2100)
 
@@ -24,27 +27,28 @@ class ContestFilter(django_filters.FilterSet):
         fields = ["centre", "kind", "year"]
 
 
-class EntryFilter(django_filters.FilterSet):
+class EntryFilter(PortalFilterSet):
     class Meta:
         model = Entry
         fields = ["contest", "status"]
 
 
-class RoundFilter(django_filters.FilterSet):
+class RoundFilter(PortalFilterSet):
     class Meta:
         model = VotingRound
         fields = ["contest"]
 
 
-class VoteFilter(django_filters.FilterSet):
-    voided = django_filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True)
+class VoteFilter(PortalFilterSet):
+    voided = django_filters.BooleanFilter(field_name="voided_at", lookup_expr="isnull", exclude=True,
+                                          label=_("Voided"))
 
     class Meta:
         model = Vote
         fields = ["round", "entry"]
 
 
-class ScoreFilter(django_filters.FilterSet):
+class ScoreFilter(PortalFilterSet):
     contest = IntegerFilter(field_name="entry__contest")
 
     class Meta:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import django_filters
 from django import forms
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -66,3 +69,52 @@ class SafeFilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset
+
+
+# --- Filter forms that speak to people ------------------------------------------------------------------------
+
+# The empty choice of a filter: "all" of them (Polish "wszystkie"), not Django's "---------".
+ANY = pgettext_lazy("filter: no choice", "all")
+
+
+def _field_label(model, path: str):
+    """The name of the model field a filter reads, in words ("Kategoria" for partner__business__category)."""
+    field = relation = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model, relation = field.related_model, field
+    if relation is not None and field is not relation and field.name in ("slug", "name", "code", "id", "year"):
+        field = relation  # centre__slug: the centre, chosen by its slug
+    name = getattr(field, "verbose_name", None)
+    return capfirst(name) if name else None
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """A filter set whose form (the browsable API's filters, a page's filter bar) has written labels — the field's
+    own name, never django-filter's joined path ("Partner firma kategoria") — and "wszystkie" as the empty choice
+    of every select, never "---------" or "Nieznany"."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        model = self._meta.model
+        for name, filter_ in self.filters.items():
+            if filter_._label is None and model is not None and filter_.lookup_expr in ("exact", "iexact"):
+                filter_.label = _field_label(model, filter_.field_name) or capfirst(name.replace("_", " "))
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_in_words", False):
+            for field in form.fields.values():
+                if isinstance(field, forms.NullBooleanField):
+                    field.widget.choices = [("", ANY), *[(v, label) for v, label in field.widget.choices
+                                                         if v not in ("", "unknown")]]
+                elif getattr(field, "empty_label", None) is not None:
+                    field.empty_label = ANY
+                    field.widget.choices = field.choices  # the widget's choices follow this field's empty label
+            form._in_words = True
+        return form

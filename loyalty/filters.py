@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from centres.models import Business, Zone
+from core.filters import PortalFilterSet
 
 from .models import Card, Check, Partner, Perk
 
@@ -10,7 +11,7 @@ from .models import Card, Check, Partner, Perk
 ANY = pgettext_lazy("filter: no choice", "all")
 
 
-class PerkFilter(django_filters.FilterSet):
+class PerkFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="partner__centre__slug", label=_("Centre"))
     category = django_filters.ChoiceFilter(field_name="partner__business__category", label=_("Category"),
                                            choices=Business.Category.choices, empty_label=ANY)
@@ -27,7 +28,7 @@ class PerkFilter(django_filters.FilterSet):
         fields = ["centre", "category", "street", "zone", "kind", "partner"]
 
 
-class PartnerFilter(django_filters.FilterSet):
+class PartnerFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug", label=_("Centre"))
     category = django_filters.ChoiceFilter(field_name="business__category", choices=Business.Category.choices,
                                            label=_("Category"), empty_label=ANY)
@@ -40,7 +41,7 @@ class PartnerFilter(django_filters.FilterSet):
         fields = ["centre", "category", "street", "zone"]
 
 
-class CardFilter(django_filters.FilterSet):
+class CardFilter(PortalFilterSet):
     centre = django_filters.CharFilter(field_name="centre__slug")
 
     class Meta:
@@ -48,10 +49,10 @@ class CardFilter(django_filters.FilterSet):
         fields = ["centre", "status"]
 
 
-class CheckFilter(django_filters.FilterSet):
+class CheckFilter(PortalFilterSet):
     partner = django_filters.NumberFilter(field_name="partner_id", min_value=1)
-    since = django_filters.DateFilter(field_name="day", lookup_expr="gte")
-    until = django_filters.DateFilter(field_name="day", lookup_expr="lte")
+    since = django_filters.DateFilter(field_name="day", lookup_expr="gte", label=_("From day"))
+    until = django_filters.DateFilter(field_name="day", lookup_expr="lte", label=_("To day"))
 
     class Meta:
         model = Check
