@@ -294,7 +294,7 @@ class EntryStatusChange(StatusChange):
         ordering = ["entry", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.entry}: {self.from_status} → {self.to_status}"
+        return f"{self.entry}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class Nomination(models.Model):

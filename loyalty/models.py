@@ -217,7 +217,7 @@ class CardEvent(StatusChange):
         verbose_name_plural = _("card history")
 
     def __str__(self) -> str:
-        return f"{self.card} {self.from_status or '·'} → {self.to_status}"
+        return f"{self.card}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class Partner(models.Model):

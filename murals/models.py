@@ -225,7 +225,7 @@ class MuralStatusChange(StatusChange):
         ordering = ["mural", "created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.mural}: {self.from_status} → {self.to_status}"
+        return f"{self.mural}: {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class MuralDesignEntry(Entry):
