@@ -7,6 +7,7 @@ app may register a plugin for its kind with `register(kind, plugin)`.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Contest, Entry
@@ -26,6 +27,11 @@ class ContestPlugin:
     def ranking_problems(self, entry: Entry) -> list[str]:
         """What takes an accepted entry out of the vote and the ranking now (checked at each vote and count)."""
         return []
+
+    def ranking_condition(self, prefix: str = "") -> Q:
+        """`ranking_problems` in the database's words: the entries (reached through `prefix`, e.g. "entry__")
+        that have none. The vote's insert checks it in the same statement, so a vote needs no read for it."""
+        return Q()
 
 
 class GreenGardenPlugin(ContestPlugin):
@@ -65,6 +71,12 @@ class GreenGardenPlugin(ContestPlugin):
             return [_("The garden's permit is no longer valid.")]
         return []
 
+    def ranking_condition(self, prefix: str = "") -> Q:
+        from gardens.models import GardenApplication
+
+        return (Q(**{f"{prefix}garden__isnull": True})
+                | Q(**{f"{prefix}garden__status": GardenApplication.Status.APPROVED}))
+
 
 _PLUGINS: dict[str, ContestPlugin] = {
     Contest.Kind.GREEN_GARDEN: GreenGardenPlugin(),
@@ -76,4 +88,8 @@ def register(kind: str, plugin: ContestPlugin) -> None:
 
 
 def plugin_for(contest: Contest) -> ContestPlugin:
-    return _PLUGINS.get(contest.kind, ContestPlugin())
+    return plugin_for_kind(contest.kind)
+
+
+def plugin_for_kind(kind: str) -> ContestPlugin:
+    return _PLUGINS.get(kind, ContestPlugin())

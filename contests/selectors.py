@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -522,6 +524,64 @@ def votes_for_user(user) -> QuerySet[Vote]:
     if user is None or not user.is_authenticated:
         return qs.none()
     return qs.filter(Q(voter=user) | Q(round__contest__centre_id__in=staff_centre_ids(user)))
+
+
+# --- What a vote checks about its round ------------------------------------------------------------------
+
+ROUND_FACTS_SECONDS = 300  # how long a web process keeps a round's facts (the vote's insert re-checks them all)
+_ROUND_FACTS: dict[int, tuple[float, RoundFacts]] = {}
+_ROUND_FACTS_MAX = 512
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """What a vote is checked against, of one round: read in three queries and kept in the web process.
+
+    Kept without invalidation on purpose: the facts only let the vote answer at once, and nothing rests on them
+    alone. The vote's insert names every fact it relied on (round open, eligibility, contest, kind, centre, the
+    entry in the round and not withdrawn, its status, the kind's ranking condition, the voter not on the jury)
+    and writes nothing if the database disagrees; a refusal read from them is read again afresh before it is
+    given (contests.services.cast_vote)."""
+
+    pk: int
+    contest_id: int
+    centre_id: int
+    kind: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    eligibility: str
+    jurors: frozenset[int]
+    round_entries: dict[int, int]  # entry id -> round entry id, every entry put to the vote in the round
+    votable: frozenset[int]  # the entries that take votes now (no round_entry_problem)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return self.starts_at <= now < self.ends_at
+
+
+def round_facts(round_id: int, *, fresh: bool = False) -> RoundFacts | None:
+    """The round's facts (None: no such round), from this process's memory unless `fresh` or older than
+    ROUND_FACTS_SECONDS."""
+    now = time.monotonic()
+    kept = None if fresh else _ROUND_FACTS.get(round_id)
+    if kept is not None and now - kept[0] < ROUND_FACTS_SECONDS:
+        return kept[1]
+    voting_round = VotingRound.objects.select_related("contest").filter(pk=round_id).first()
+    if voting_round is None:
+        _ROUND_FACTS.pop(round_id, None)
+        return None
+    contest = voting_round.contest
+    jurors = frozenset(JuryMember.objects.filter(contest_id=contest.pk).values_list("user_id", flat=True))
+    round_entries = list(RoundEntry.objects.filter(round_id=round_id)
+                         .select_related("entry__contest", "entry__garden"))
+    facts = RoundFacts(
+        pk=voting_round.pk, contest_id=contest.pk, centre_id=contest.centre_id, kind=contest.kind,
+        starts_at=voting_round.starts_at, ends_at=voting_round.ends_at, eligibility=voting_round.eligibility,
+        jurors=jurors, round_entries={re.entry_id: re.pk for re in round_entries},
+        votable=frozenset(re.entry_id for re in round_entries if round_entry_problem(re) is None))
+    if len(_ROUND_FACTS) >= _ROUND_FACTS_MAX:
+        _ROUND_FACTS.clear()
+    _ROUND_FACTS[round_id] = (now, facts)
+    return facts
 
 
 def open_round(contest: Contest) -> VotingRound | None:

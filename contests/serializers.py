@@ -160,9 +160,27 @@ class ContestResultsSerializer(serializers.Serializer):
     ranking = RankingRowSerializer(many=True)
 
 
+class IdField(serializers.PrimaryKeyRelatedField):
+    """A related object given by its id, checked here for its type only (no query): the service says whether it
+    exists and may be used (a vote reads its round from memory and checks the entry in its own insert)."""
+
+    MAX_ID = 2**63 - 1
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            value = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= value <= self.MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return value
+
+
 class VoteSerializer(serializers.ModelSerializer):
-    round = serializers.PrimaryKeyRelatedField(queryset=VotingRound.objects.all(), error_messages=SERVICE_ERROR)
-    entry = serializers.PrimaryKeyRelatedField(queryset=Entry.objects.all(), error_messages=SERVICE_ERROR)
+    round = IdField(queryset=VotingRound.objects.all(), error_messages=SERVICE_ERROR)
+    entry = IdField(queryset=Entry.objects.all(), error_messages=SERVICE_ERROR)
     is_voided = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, DateTimeField, Exists, TextField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,7 @@ from .models import (
     Vote,
     VotingRound,
 )
-from .plugins import plugin_for
+from .plugins import plugin_for, plugin_for_kind
 
 MAX_IMAGES = 10
 
@@ -379,50 +380,179 @@ def _refuse_if_frozen(contest: Contest) -> None:
                      Code.RESULTS_PUBLISHED)
 
 
-def voter_may_vote(*, voting_round: VotingRound, user) -> str | None:
-    """None when the user may vote in the round, else the reason why not (shown to the user)."""
+def _voter_refusal(*, user, on_jury, eligibility: str, centre) -> str | None:
+    """Why the user may not vote in a round (None: they may); `on_jury()` says whether they sit on its jury."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _("Sign in to vote.")
-    if JuryMember.objects.filter(contest_id=voting_round.contest_id, user=user).exists():
+    if on_jury():
         return _("Members of this contest's commission do not vote in its public rounds.")
-    if voting_round.eligibility == VotingRound.Eligibility.CARDHOLDER:
+    if eligibility == VotingRound.Eligibility.CARDHOLDER:
         from loyalty.selectors import has_active_card
 
-        if not has_active_card(user=user, centre=voting_round.contest.centre):
+        if not has_active_card(user=user, centre=centre):
             return _("This round is open to active Moja Starówka cardholders only.")
     elif user.email_verified_at is None:
         return _("Confirm your e-mail address before voting.")
     return None
 
 
-@transaction.atomic
-def cast_vote(*, voting_round: VotingRound, entry: Entry, voter) -> Vote:
-    """One online vote per voter per round, for an entry open for voting in it.
+def voter_may_vote(*, voting_round: VotingRound, user) -> str | None:
+    """None when the user may vote in the round, else the reason why not (shown to the user)."""
+    return _voter_refusal(
+        user=user, eligibility=voting_round.eligibility, centre=voting_round.contest.centre_id,
+        on_jury=lambda: JuryMember.objects.filter(contest_id=voting_round.contest_id, user=user).exists())
 
-    The round entry row is locked while the vote is written, so a withdrawal cannot slip between the check and
-    the vote; the database's unique constraint decides one vote per voter, also under concurrency.
+
+def _vote_refusal(facts: selectors.RoundFacts | None, *, entry_id: int, voter,
+                  now: dt.datetime) -> ValidationError | None:
+    """The refusal of a vote by the round's facts, in the order people read them (None: the vote may go in)."""
+    if facts is None:
+        return _error(_("There is no such voting round."), Code.NOT_FOUND, "round")
+    if not facts.is_open(now):
+        return _error(_("Voting in this round is not open now."), Code.VOTING_CLOSED)
+    reason = _voter_refusal(user=voter, eligibility=facts.eligibility, centre=facts.centre_id,
+                            on_jury=lambda: voter.pk in facts.jurors)
+    if reason:
+        return _error(reason, Code.NOT_ELIGIBLE_VOTER)
+    if entry_id not in facts.round_entries:
+        return _error(_("This entry is not in this round."), Code.ENTRY_NOT_ELIGIBLE, "entry")
+    if entry_id not in facts.votable:
+        return _error(_("This entry cannot receive votes: it is no longer eligible."), Code.ENTRY_NOT_ELIGIBLE,
+                      "entry")
+    return None
+
+
+# The vote's INSERT … SELECT is compiled once per contest kind and database (building and compiling the query
+# costs more than running it): the values of one vote go into the slots marked by these stand-ins.
+_SLOT_INTS = {"round": -7_000_001, "entry": -7_000_002, "contest": -7_000_003, "centre": -7_000_004,
+              "voter": -7_000_005}
+_SLOT_ELIGIBILITY = "__vote_eligibility__"
+_SLOT_NOW = dt.datetime(1900, 1, 2, 3, 4, 5, 6789, tzinfo=dt.UTC)
+_VOTE_INSERTS: dict[tuple[str, str], tuple[str, list]] = {}
+
+
+def _vote_insert_sql(kind: str, connection) -> tuple[str, list]:
+    """The vote's statement for contests of `kind`: (sql, params) where a param is a constant or a slot name.
+
+    It finds the round entry only where the database agrees with every fact the vote was checked against: the
+    round open now, with the same eligibility, contest, kind and centre; the entry in the round, not withdrawn,
+    accepted and meeting its kind's ranking condition (plugins.ContestPlugin.ranking_condition); the voter not
+    on the contest's jury. The round entry row is share-locked (PostgreSQL), so a withdrawal waits for the votes
+    being written, and a vote arriving during a withdrawal waits for it and then finds the entry gone: they
+    cannot cross, while votes for the same entry do not queue behind each other as they would behind FOR UPDATE.
+    """
+    key = (kind, connection.alias)
+    if key in _VOTE_INSERTS:
+        return _VOTE_INSERTS[key]
+    ints = _SLOT_INTS
+    source = (RoundEntry.objects
+              .filter(round_id=ints["round"], entry_id=ints["entry"], withdrawn_at__isnull=True,
+                      entry__status__in=ACCEPTED_STATUSES, round__starts_at__lte=_SLOT_NOW,
+                      round__ends_at__gt=_SLOT_NOW, round__eligibility=_SLOT_ELIGIBILITY,
+                      round__contest_id=ints["contest"], round__contest__kind=kind,
+                      round__contest__centre_id=ints["centre"])
+              .filter(plugin_for_kind(kind).ranking_condition("entry__"))
+              .filter(~Exists(JuryMember.objects.filter(contest_id=ints["contest"], user_id=ints["voter"])))
+              .order_by()
+              .values_list("round_id", "entry_id", "pk", Value(ints["voter"], output_field=BigIntegerField()),
+                           Value(_SLOT_NOW, output_field=DateTimeField()), Value("", output_field=TextField())))
+    select, params = source.query.get_compiler(connection=connection).as_sql()
+    slots = {value: name for name, value in ints.items()}
+    slots[_SLOT_ELIGIBILITY] = "eligibility"
+    slots[connection.ops.adapt_datetimefield_value(_SLOT_NOW)] = "now"
+    marked = [slots.get(p, _Constant(p)) if isinstance(p, int | str | dt.datetime) else _Constant(p)
+              for p in params]
+    if {m for m in marked if isinstance(m, str)} != set(slots.values()):
+        raise RuntimeError("The vote's statement lost a slot for one of its values.")
+    qn = connection.ops.quote_name
+    meta = Vote._meta
+    columns = ", ".join(qn(meta.get_field(name).column)
+                        for name in ("round", "entry", "round_entry", "voter", "created_at", "void_reason"))
+    lock = f" FOR SHARE OF {qn(RoundEntry._meta.db_table)}" if connection.features.has_select_for_update_of else ""
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({columns}) {select}{lock} "
+           f"RETURNING {qn(meta.pk.column)}, {qn(meta.get_field('round_entry').column)}")
+    _VOTE_INSERTS[key] = (sql, marked)
+    return sql, marked
+
+
+class _Constant:
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+
+def _insert_vote(facts: selectors.RoundFacts, *, entry_id: int, voter, now: dt.datetime) -> tuple[int, int] | None:
+    """Write the vote in one statement (`_vote_insert_sql`); the unique constraint (round, voter) decides one
+    vote per voter, also under concurrency (IntegrityError). (vote id, round entry id), or None when the
+    database disagreed with the facts and nothing was written."""
+    connection = transaction.get_connection()
+    sql, marked = _vote_insert_sql(facts.kind, connection)
+    values = {"round": facts.pk, "entry": entry_id, "contest": facts.contest_id, "centre": facts.centre_id,
+              "voter": voter.pk, "eligibility": facts.eligibility,
+              "now": connection.ops.adapt_datetimefield_value(now)}
+    params = [m.value if isinstance(m, _Constant) else values[m] for m in marked]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _pk(obj) -> int:
+    return obj if isinstance(obj, int) else obj.pk
+
+
+def cast_vote(*, voting_round: VotingRound | int, entry: Entry | int, voter) -> Vote:
+    """One online vote per voter per round, for an entry open for voting in it (round and entry as objects or
+    ids). The busiest write of the portal (voting day), so it costs one statement:
+
+    - the round's facts (dates, eligibility, jury, entries) come from this process's memory
+      (selectors.round_facts) and answer a refusal at once; the refusal is read again afresh before it is given,
+      so an outdated fact never refuses a vote;
+    - the vote is then one INSERT … SELECT (`_insert_vote`) that re-checks every fact it relied on in the
+      database, with the round entry share-locked against a withdrawal, so an outdated fact never lets a vote
+      in either; the unique constraint (round, voter) refuses a second vote, also when both arrive at once;
+    - no transaction of its own: one statement is atomic by itself, and BEGIN and COMMIT would be two more round
+      trips per vote (only an active-card round reads the card first). Inside a caller's transaction the insert
+      runs in a savepoint, so a refused second vote leaves that transaction usable.
+
+    No audit-log row is written for a vote (contests.apps): the vote row records who voted, for what and when;
+    voiding it (an office action) is audited and recorded as a ContestEvent.
     """
     now = timezone.now()
-    voting_round = VotingRound.objects.select_related("contest__centre").get(pk=voting_round.pk)
-    if not voting_round.is_open(now):
-        raise _error(_("Voting in this round is not open now."), Code.VOTING_CLOSED)
-    reason = voter_may_vote(voting_round=voting_round, user=voter)
-    if reason:
-        raise _error(reason, Code.NOT_ELIGIBLE_VOTER)
-    round_entry = (RoundEntry.objects.select_for_update(of=("self",))
-                   .select_related("entry__contest", "entry__garden")
-                   .filter(round=voting_round, entry_id=entry.pk).first())
-    if round_entry is None:
-        raise _error(_("This entry is not in this round."), Code.ENTRY_NOT_ELIGIBLE, "entry")
-    if selectors.round_entry_problem(round_entry):
-        raise _error(_("This entry cannot receive votes: it is no longer eligible."), Code.ENTRY_NOT_ELIGIBLE,
-                     "entry")
-    try:
-        with transaction.atomic():
-            return Vote.objects.create(round=voting_round, entry_id=entry.pk, round_entry=round_entry,
-                                       voter=voter, created_at=now)
-    except IntegrityError:
-        raise _error(_("You have already voted in this round."), Code.VOTE_REPEATED) from None
+    round_id, entry_id = _pk(voting_round), _pk(entry)
+    facts, fresh = selectors.round_facts(round_id), False
+    while True:
+        refusal = _vote_refusal(facts, entry_id=entry_id, voter=voter, now=now)
+        if refusal is not None and not fresh:  # an outdated fact must not refuse a vote: read them again
+            facts, fresh = selectors.round_facts(round_id, fresh=True), True
+            continue
+        if refusal is not None:
+            raise refusal
+        try:
+            if transaction.get_connection().in_atomic_block:
+                with transaction.atomic():
+                    written = _insert_vote(facts, entry_id=entry_id, voter=voter, now=now)
+            else:
+                written = _insert_vote(facts, entry_id=entry_id, voter=voter, now=now)
+        except IntegrityError:
+            raise _error(_("You have already voted in this round."), Code.VOTE_REPEATED) from None
+        if written is not None:
+            break
+        if fresh:  # the database disagreed with facts just read: something changed meanwhile
+            raise _error(_("This entry cannot receive votes: it is no longer eligible."), Code.ENTRY_NOT_ELIGIBLE,
+                         "entry")
+        facts, fresh = selectors.round_facts(round_id, fresh=True), True  # the facts kept were outdated
+    vote_id, round_entry_id = written
+    vote = Vote(pk=vote_id, round_id=round_id, entry_id=entry_id, round_entry_id=round_entry_id, voter=voter,
+                created_at=now)
+    vote._state.adding = False
+    vote._state.db = transaction.get_connection().alias
+    if isinstance(voting_round, VotingRound):
+        vote.round = voting_round
+    if isinstance(entry, Entry):
+        vote.entry = entry
+    return vote
 
 
 @transaction.atomic
