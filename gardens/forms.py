@@ -34,8 +34,21 @@ class FeeQuoteForm(forms.Form):
         self.fields["zone"].queryset = Zone.objects.filter(centre=centre) if centre else Zone.objects.all()
 
 
+# The owner's form in steps (GOV.UK: one thing per step): the URL's `krok` → the fields the step asks for.
+STEPS = {
+    "miejsce": ("business", "season", "zone", "street", "address", "building_number", "placement"),
+    "mapa": ("outline",),
+    "wymiary": ("length_m", "width_m", "area_m2", "period_start", "period_end", "pedestrian_width_m", "furniture",
+                "tables", "seats", "umbrella_colour", "furniture_colour", "umbrella_height_m", "enclosure_height_m",
+                "greenery"),
+}
+FIRST_STEP = "miejsce"
+STEP_OF_FIELD = {name: step for step, names in STEPS.items() for name in names}
+
+
 class ApplicationForm(forms.Form):
-    """The garden's data. `business` and `season` only when starting a new application."""
+    """The garden's data. `business` and `season` only when starting a new application; `step` keeps only the
+    fields of one step of the owner's form (all of them when None)."""
 
     business = forms.ModelChoiceField(None, label=_("Business"), empty_label=_("Choose the business"))
     season = forms.ModelChoiceField(Season.objects.none(), label=_("Season"), empty_label=_("Choose the season"))
@@ -53,7 +66,10 @@ class ApplicationForm(forms.Form):
     length_m = forms.DecimalField(label=_("Length (m)"), max_digits=6, decimal_places=2)
     width_m = forms.DecimalField(label=_("Width (m)"), max_digits=6, decimal_places=2)
     area_m2 = forms.DecimalField(label=_("Area (m²)"), max_digits=7, decimal_places=2, required=False,
-                                 help_text=_("Left empty, it is length × width."))
+                                 help_text=_("Length × width, filled in as you type them; left empty, it is "
+                                             "computed when saved."),
+                                 widget=forms.NumberInput(attrs={"step": "0.01", "data-product-of":
+                                                                 "id_length_m id_width_m"}))
     period_start = forms.DateField(label=_("From"), widget=DATE)
     period_end = forms.DateField(label=_("To"), widget=DATE)
     pedestrian_width_m = forms.DecimalField(label=_("Pavement width left for pedestrians (m)"), max_digits=5,
@@ -74,8 +90,10 @@ class ApplicationForm(forms.Form):
                                          help_text=_("The office confirms it in review; only confirmed greenery "
                                                      "counts for the green discount."))
 
-    def __init__(self, *args, businesses=None, centre=None, new: bool = True, **kwargs) -> None:
+    def __init__(self, *args, businesses=None, centre=None, new: bool = True, step: str | None = None,
+                 **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.step = step
         if new:
             self.fields["business"].queryset = businesses
             self.fields["season"].queryset = Season.objects.filter(centre=centre, is_open=True).order_by("year")
@@ -87,13 +105,19 @@ class ApplicationForm(forms.Form):
             del self.fields["season"]
         self.fields["zone"].queryset = Zone.objects.filter(centre=centre).order_by("name")
         self.fields["street"].queryset = Street.objects.filter(centre=centre).order_by("name")
+        if step is not None:
+            self.fields["address"].required = True  # the place step asks for the address above all
+            for name in list(self.fields):
+                if name not in STEPS[step]:
+                    del self.fields[name]
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("business", None)
         data.pop("season", None)
         for name in ("address", "building_number", "placement", "furniture", "umbrella_colour", "furniture_colour"):
-            data[name] = data.get(name) or ""
+            if name in self.fields:
+                data[name] = data.get(name) or ""
         return data
 
     @staticmethod

@@ -3,13 +3,16 @@ public verification page. Thin: reads from selectors, writes through services.""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,8 +21,17 @@ from centres.selectors import current_centre, managed_businesses, staff_centre_i
 from core.cache import public_page
 from core.forms import add_service_errors
 
-from . import selectors, services
-from .forms import ApplicationForm, AttachmentForm, DeclarationsForm, FeeQuoteForm, MoveForm
+from . import geometry, selectors, services
+from .forms import (
+    FIRST_STEP,
+    STEP_OF_FIELD,
+    STEPS,
+    ApplicationForm,
+    AttachmentForm,
+    DeclarationsForm,
+    FeeQuoteForm,
+    MoveForm,
+)
 from .models import Attachment, GardenApplication, GreeneryKind, PaymentAccount
 from .payments import account_state
 
@@ -68,35 +80,156 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "page": page, "has_businesses": managed_businesses(request.user).exists()})
 
 
+NEW_APPLICATION = "gardens_new_application"  # the session key holding a new application's first steps
+STEP_TITLES = {
+    "miejsce": gettext_lazy("Where the garden stands"),
+    "mapa": gettext_lazy("The outline on the map"),
+    "wymiary": gettext_lazy("Size, period and furnishings"),
+}
+STEP_ORDER = list(STEPS)
+
+
+def _steps(application: GardenApplication | None, current: str | int, *, new: bool = False,
+           done: set[str] | None = None) -> list[dict]:
+    """The step indicator: every step of the owner's form, the current one marked, the others linked when open."""
+    editable = application is not None and application.is_editable
+    items = []
+    for slug in STEP_ORDER:
+        if new:
+            url = reverse("gardens:apply") + f"?krok={slug}" if slug in (done or set()) else ""
+        else:
+            url = reverse("gardens:application-edit", args=[application.pk]) + f"?krok={slug}" if editable else ""
+        items.append({"key": slug, "label": STEP_TITLES[slug], "url": url})
+    for key, name, label in ((4, "gardens:application-declarations", gettext_lazy("Declarations")),
+                             (5, "gardens:attachment-upload", gettext_lazy("Attachments")),
+                             (6, "gardens:application-check", gettext_lazy("Check your answers and send"))):
+        items.append({"key": key, "label": label,
+                      "url": reverse(name, args=[application.pk]) if editable and not new else ""})
+    position = next(i for i, item in enumerate(items) if item["key"] == current)
+    for i, item in enumerate(items):
+        item["state"] = "current" if i == position else ("done" if i < position else "")
+    return items
+
+
+def _step_of(request: HttpRequest) -> str:
+    step = request.GET.get("krok") or FIRST_STEP
+    return step if step in STEPS else FIRST_STEP
+
+
+def _raw(form: ApplicationForm) -> dict[str, list[str]]:
+    """What the owner typed in this step's fields, as lists of strings (for the session)."""
+    return {name: [str(v) for v in form.data.getlist(form.add_prefix(name))] for name in form.fields}
+
+
+def _initial(raw: dict[str, list[str]]) -> dict:
+    initial = {}
+    for name, values in raw.items():
+        if name == "greenery":
+            initial[name] = values
+        elif name == "outline":
+            initial[name] = json.loads(values[0]) if values and values[0] else None
+        else:
+            initial[name] = values[0] if values else ""
+    return initial
+
+
+def _elsewhere(form: ApplicationForm, exc: ValidationError, link) -> list[dict]:
+    """Put the service's refusals on this step's fields; return the others, each linked to its own step."""
+    here, other = {}, []
+    for name, errors in getattr(exc, "error_dict", {}).items():
+        if name in form.fields or name not in STEP_OF_FIELD:
+            here[name] = errors
+        else:
+            step = STEP_OF_FIELD[name]
+            other += [{"url": link(step, name), "label": STEP_TITLES[step], "message": m}
+                      for e in errors for m in e.messages]
+    if hasattr(exc, "error_dict"):
+        if here:
+            add_service_errors(form, ValidationError(here))
+    else:
+        add_service_errors(form, exc)
+    return other
+
+
+def _field_link(base: str):
+    def link(step: str, name: str) -> str:
+        anchor = "garden-map" if name == "outline" else f"id_{name}"
+        return f"{base}?krok={step}#{anchor}"
+    return link
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    """A new application; `?from=<permit id>` starts next season's from last season's permit in one step."""
+    """A new application in steps: where, the outline on the map, the size and period (the draft is made when
+    the third step is saved; the first two wait in the session). `?from=<permit id>` starts next season's from
+    last season's permit in one step."""
     businesses = managed_businesses(request.user).select_related("centre").order_by("name")
     if not businesses.exists():
         messages.info(request, _("Only the owner or a manager of a business can apply for a café garden."))
         return redirect("gardens:register")
     if request.GET.get("from"):
         return _apply_from_permit(request, request.GET["from"])
-    business_id = request.POST.get("business") or request.GET.get("business")
+    step = _step_of(request)
+    draft: dict[str, list[str]] = request.session.get(NEW_APPLICATION, {})
+    if step != FIRST_STEP and "business" not in draft:
+        return redirect(reverse("gardens:apply") + f"?krok={FIRST_STEP}")
+    business_id = (request.POST.get("business") if step == FIRST_STEP else None) or (draft.get("business") or [
+        None])[0] or request.GET.get("business")
     chosen = businesses.filter(pk=business_id).first() if str(business_id or "").isdigit() else None
-    centre = (chosen or businesses.first()).centre
-    form = ApplicationForm(request.POST or None, businesses=businesses, centre=centre, new=True,
-                           initial={"zone": (chosen or businesses.first()).zone,
-                                    "street": (chosen or businesses.first()).street,
-                                    "season": selectors.current_season(centre=centre)})
+    first = chosen or businesses.first()
+    centre = first.centre
+    defaults = {"zone": first.zone, "street": first.street, "season": selectors.current_season(centre=centre)}
+    form = ApplicationForm(request.POST or None, businesses=businesses, centre=centre, new=True, step=step,
+                           initial={**defaults, **_initial(draft)})
+    elsewhere: list[dict] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            application = services.create_application(business=form.cleaned_data["business"],
-                                                       season=form.cleaned_data["season"], by=request.user,
-                                                       **form.service_data())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        draft = {**draft, **_raw(form)}
+        if step != "wymiary":
+            request.session[NEW_APPLICATION] = draft
+            return redirect(reverse("gardens:apply") + f"?krok={STEP_ORDER[STEP_ORDER.index(step) + 1]}")
+        whole = QueryDict(mutable=True)
+        for name, values in draft.items():
+            whole.setlist(name, values)
+        full = ApplicationForm(whole, businesses=businesses, centre=centre, new=True)
+        link = _field_link(reverse("gardens:apply"))
+        if not full.is_valid():
+            elsewhere = [{"url": link(STEP_OF_FIELD.get(name, FIRST_STEP), name),
+                          "label": STEP_TITLES[STEP_OF_FIELD.get(name, FIRST_STEP)], "message": message}
+                         for name, errors in full.errors.items() if name not in form.fields for message in errors]
+            for name, errors in full.errors.items():
+                if name in form.fields and not form.has_error(name):
+                    for message in errors:
+                        form.add_error(name, message)
         else:
-            messages.success(request, _("The draft is saved. Declare the rules and attach a site plan, then submit."))
-            return redirect("gardens:application-declarations", application.pk)
+            try:
+                application = services.create_application(business=full.cleaned_data["business"],
+                                                           season=full.cleaned_data["season"], by=request.user,
+                                                           **full.service_data())
+            except ValidationError as exc:
+                elsewhere = _elsewhere(form, exc, link)
+            else:
+                request.session.pop(NEW_APPLICATION, None)
+                messages.success(request, _("The draft is saved. Declare the rules and attach a site plan, "
+                                            "then submit."))
+                return redirect("gardens:application-declarations", application.pk)
     season = selectors.current_season(centre=centre)
-    return render(request, "gardens/application_form.html", {"form": form, "new": True, **_map_context(season)})
+    done = {s for s in STEP_ORDER if all(name in draft for name in STEPS[s] if name in form.base_fields)}
+    return render(request, "gardens/application_form.html", {
+        "form": form, "new": True, "step": step, "step_title": STEP_TITLES[step], "elsewhere": elsewhere,
+        "steps": _steps(None, step, new=True, done=done | {FIRST_STEP}),
+        "drawn_area": _drawn_area(draft), **_map_context(season)})
+
+
+def _drawn_area(draft: dict[str, list[str]]):
+    """The area of the outline drawn in the map step (shown beside length × width), or None."""
+    raw = (draft.get("outline") or [""])[0]
+    if not raw:
+        return None
+    try:
+        return geometry.area_m2(geometry.clean_outline(json.loads(raw)))
+    except (ValueError, ValidationError):
+        return None
 
 
 def _map_context(season, exclude: int | None = None) -> dict:
@@ -172,22 +305,32 @@ def _detail_page(request: HttpRequest, pk: int, *, attachment_form: AttachmentFo
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One step of a draft's (or a sent-back application's) garden data: `?krok=miejsce|mapa|wymiary`."""
     application = _own(request, pk)
     if not application.is_editable:
         messages.error(request, _("Only a draft or an application sent back for changes can be edited."))
         return redirect("gardens:application-detail", pk)
-    form = ApplicationForm(request.POST or None, centre=application.season.centre, new=False,
+    step = _step_of(request)
+    form = ApplicationForm(request.POST or None, centre=application.season.centre, new=False, step=step,
                            initial=ApplicationForm.initial_from(application))
+    elsewhere: list[dict] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.update_application(application=application, by=request.user, **form.service_data())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            application.refresh_from_db()
+            elsewhere = _elsewhere(form, exc, _field_link(reverse("gardens:application-edit", args=[pk])))
         else:
             messages.success(request, _("Changes saved."))
-            return redirect("gardens:application-declarations", pk)
-    return render(request, "gardens/application_form.html", {"form": form, "new": False, "application": application,
-                                                             **_map_context(application.season, application.pk)})
+            if step == "wymiary":
+                return redirect("gardens:application-declarations", pk)
+            following = STEP_ORDER[STEP_ORDER.index(step) + 1]
+            return redirect(reverse("gardens:application-edit", args=[pk]) + f"?krok={following}")
+    return render(request, "gardens/application_form.html", {
+        "form": form, "new": False, "application": application, "step": step, "step_title": STEP_TITLES[step],
+        "elsewhere": elsewhere, "steps": _steps(application, step),
+        "drawn_area": application.outline_area_m2 if application.outline else None,
+        **_map_context(application.season, application.pk)})
 
 
 @login_required
@@ -208,7 +351,8 @@ def application_declarations(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Declarations saved."))
             return redirect("gardens:attachment-upload", pk)
-    return render(request, "gardens/declarations.html", {"form": form, "application": application, "step": 2})
+    return render(request, "gardens/declarations.html", {"form": form, "application": application,
+                                                         "steps": _steps(application, 4)})
 
 
 @login_required
@@ -227,7 +371,8 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The file is attached."))
             return redirect("gardens:attachment-upload", pk)
     return render(request, "gardens/attachments.html", {
-        "form": form, "application": application, "step": 3, "attachments": application.attachments.all(),
+        "form": form, "application": application, "steps": _steps(application, 5),
+        "attachments": application.attachments.all(),
     }, status=400 if form.errors else 200)
 
 
@@ -252,7 +397,7 @@ def application_check(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             problems = exc
     return render(request, "gardens/check_answers.html", {
-        "application": application, "step": 4, "fee": application.fee_breakdown,
+        "application": application, "steps": _steps(application, 6), "fee": application.fee_breakdown,
         "problems": problems.message_dict if problems is not None and hasattr(problems, "error_dict") else {},
         **_map_context(application.season, application.pk),
     }, status=400 if problems is not None and request.method == "POST" else 200)

@@ -17,4 +17,26 @@
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+
+  /* An input with data-product-of="id_a id_b" (the area) is filled with a × b as they are typed, until the owner
+   * writes a value of their own into it. */
+  function product() {
+    document.querySelectorAll("input[data-product-of]").forEach(function (target) {
+      var sources = target.getAttribute("data-product-of").split(" ").map(function (id) {
+        return document.getElementById(id);
+      });
+      if (sources.some(function (s) { return !s; })) { return; }
+      var own = target.value !== "" && target.value !== compute();
+      function number(input) { return parseFloat(String(input.value).replace(",", ".")); }
+      function compute() {
+        var a = number(sources[0]), b = number(sources[1]);
+        return isFinite(a) && isFinite(b) && a > 0 && b > 0 ? (Math.round(a * b * 100) / 100).toFixed(2) : "";
+      }
+      target.addEventListener("input", function () { own = target.value !== ""; });
+      sources.forEach(function (source) {
+        source.addEventListener("input", function () { if (!own) { target.value = compute(); } });
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", product); } else { product(); }
 })();

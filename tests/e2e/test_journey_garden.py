@@ -92,23 +92,36 @@ def test_garden_permit_journey(page, steps, lang, garden_office, live_server):
     office = garden_office
     owner, staff, business = office["owner"], office["staff"], office["business"]
 
-    # 1. The owner opens the application: an empty submit first shows the error summary, linking to the fields.
+    # 1. The owner opens the application, one thing per step: an empty submit first shows the error summary,
+    #    whose links move the focus to the field.
     log_in(page, owner.email, PASSWORD, lang)
     page.goto("/ogrodki/wnioski/nowy/")
+    expect(page.locator("ol.step-indicator li")).to_have_count(6)
     expect(page.locator("ol.step-indicator li[aria-current=step]")).to_have_count(1)
-    assert axe_violations(page) == [], "the map page passes axe"
+    expect(page.locator("#id_length_m")).to_have_count(0)  # the measurements are a step of their own
     click_and_load(page, page.locator("main form button[type=submit]"))
     summary = page.locator(".error-summary")
     expect(summary).to_be_visible()
-    summary.locator("a[href='#id_length_m']").click()
-    expect(page.locator("#id_length_m")).to_be_focused()
+    summary.locator("a[href='#id_address']").click()
+    expect(page.locator("#id_address")).to_be_focused()
     steps("error summary")
 
-    # 2. The garden, its outline drawn on the map, the measurements.
+    # 2. Where the garden stands; then its outline drawn on the map; then the measurements.
     page.select_option("#id_street", str(office["street"].pk))
     page.fill("#id_address", "ul. Szeroka 12")
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    page.wait_for_url(re.compile(r"/ogrodki/wnioski/nowy/\?krok=mapa$"))
+    expect(page.locator("ol.step-indicator li.done")).to_have_count(1)
+    assert axe_violations(page) == [], "the map page passes axe"
+    draw_rectangle(page)
+    expect(page.locator("#outline-area")).not_to_have_text("—")
+    assert page.locator("#id_outline").input_value().startswith('{"type":"Polygon"')
+    steps("outline drawn")
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    page.wait_for_url(re.compile(r"/ogrodki/wnioski/nowy/\?krok=wymiary$"))
     page.fill("#id_length_m", "5")
     page.fill("#id_width_m", "4")
+    expect(page.locator("#id_area_m2")).to_have_value("20.00")  # length × width, as they are typed
     page.fill("#id_period_start", office["start"].isoformat())
     page.fill("#id_period_end", office["end"].isoformat())
     page.fill("#id_pedestrian_width_m", "2")
@@ -116,10 +129,7 @@ def test_garden_permit_journey(page, steps, lang, garden_office, live_server):
     page.fill("#id_umbrella_height_m", "2.5")
     page.locator("input[name=greenery][value=tall_plants]").check()
     page.locator("input[name=greenery][value=planters]").check()
-    draw_rectangle(page)
-    expect(page.locator("#outline-area")).not_to_have_text("—")
-    assert page.locator("#id_outline").input_value().startswith('{"type":"Polygon"')
-    steps("outline drawn")
+    steps("measurements")
     click_and_load(page, page.locator("main form button[type=submit]"))
     page.wait_for_url(re.compile(r"/ogrodki/wnioski/\d+/deklaracje/$"))
     application = GardenApplication.objects.get(business=business)

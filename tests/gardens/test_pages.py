@@ -1,6 +1,7 @@
 """Pages: register, fee quote, the owner's applications, edits, attachments, moves, the permit PDF, verification."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from gardens import services
+from gardens import geometry, services
 from gardens.models import GardenApplication
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 from tests.gardens.factories import (
@@ -87,23 +88,81 @@ def test_my_applications_lists_only_my_businesses(business, owner):
     assert reverse("gardens:application-detail", args=[mine.pk]) in page
 
 
-def test_apply_page_creates_a_draft_and_rerenders_errors(business, owner, centre, zone):
+PLACE = {"zone": None, "address": "Szeroka 21", "placement": "pod oknami"}
+SIZE = {"length_m": "4", "width_m": "3", "area_m2": "20", "period_start": "2027-05-01", "period_end": "2027-05-31",
+        "pedestrian_width_m": "2", "tables": "3", "seats": "12", "greenery": ["planters"]}
+
+
+def step_url(step: str, pk: int | None = None) -> str:
+    base = reverse("gardens:application-edit", args=[pk]) if pk else reverse("gardens:apply")
+    return f"{base}?krok={step}"
+
+
+def test_apply_asks_one_thing_per_step_and_makes_the_draft_at_the_size_step(business, owner, centre, zone):
     season = SeasonFactory(centre=centre, year=2027)
     rate(zone)
-    url = reverse("gardens:apply")
-    assert browser(owner).get(url).status_code == 200
-    data = {"business": business.pk, "season": season.pk, "zone": zone.pk, "address": "Szeroka 21",
-            "length_m": "4", "width_m": "3", "area_m2": "20", "period_start": "2027-05-01",
-            "period_end": "2027-05-31", "pedestrian_width_m": "2", "tables": "3", "seats": "12",
-            "greenery": ["planters"]}
-    response = browser(owner).post(url, data)
+    client = browser(owner)
+    first = client.get(reverse("gardens:apply")).content.decode()
+    assert 'name="address"' in first and 'name="length_m"' not in first and 'id="garden-map"' not in first
+    assert first.count("<li") >= 6 and first.count('aria-current="step"') == 1
+    assert client.get(step_url("wymiary")).status_code == 302  # the place comes first
+    assert client.post(step_url("miejsce"), {"business": business.pk, "season": season.pk, **PLACE,
+                                             "zone": zone.pk}).url == step_url("mapa")
+    map_page = client.get(step_url("mapa")).content.decode()
+    assert 'id="garden-map"' in map_page and 'name="address"' not in map_page and 'name="length_m"' not in map_page
+    outline = geometry.rectangle(lon=18.6048, lat=53.0102, length_m=4, width_m=3)
+    assert client.post(step_url("mapa"), {"outline": json.dumps(outline)}).url == step_url("wymiary")
+    assert not GardenApplication.objects.exists()  # the first steps wait in the session
+    size_page = client.get(step_url("wymiary")).content.decode()
+    assert 'data-product-of="id_length_m id_width_m"' in size_page and "12.0" in size_page  # the drawn area
+    response = client.post(step_url("wymiary"), SIZE)
     assert response.status_code == 200
     assert "does not match" in response.content.decode()
-    data["area_m2"] = "12"
-    response = browser(owner).post(url, data)
+    response = client.post(step_url("wymiary"), {**SIZE, "area_m2": ""})  # left empty: length × width
     assert response.status_code == 302
     application = GardenApplication.objects.get()
+    assert (application.address, application.placement, application.area_m2) == ("Szeroka 21", "pod oknami",
+                                                                                  Decimal("12.00"))
+    assert abs(application.outline_area_m2 - Decimal("12")) <= Decimal("0.05")  # drawn to the centimetre
     assert application.fee_total == Decimal("1488.00")  # 12 × 31 × 4
+    assert "gardens_new_application" not in client.session
+
+
+def test_each_step_has_an_error_summary_linking_to_its_fields(business, owner, centre, zone):
+    SeasonFactory(centre=centre, year=2027)
+    client = browser(owner)
+    page = client.post(step_url("miejsce"), {"business": business.pk, "address": ""}).content.decode()
+    assert 'class="form-errors error-summary"' in page and 'href="#id_address"' in page
+
+
+def test_a_refusal_about_an_earlier_step_links_to_that_step(business, owner, centre, zone):
+    season = SeasonFactory(centre=centre, year=2027)
+    rate(zone)
+    client = browser(owner)
+    client.post(step_url("miejsce"), {"business": business.pk, "season": season.pk, **PLACE, "zone": zone.pk,
+                                      "address": "Szeroka"})  # no building number
+    client.post(step_url("mapa"), {"outline": ""})
+    page = client.post(step_url("wymiary"), SIZE | {"area_m2": ""}).content.decode()
+    assert f'href="{step_url("miejsce")}#id_building_number"' in page
+    assert not GardenApplication.objects.exists()
+
+
+def test_editing_a_step_changes_only_that_steps_answers(business, owner):
+    application = ApplicationFactory(business=business, placement="przy witrynie")
+    rate(application.zone)
+    client = browser(owner)
+    page = client.get(step_url("wymiary", application.pk)).content.decode()
+    assert 'name="placement"' not in page and 'value="5.00"' in page
+    response = client.post(step_url("wymiary", application.pk), SIZE | {"area_m2": "", "length_m": "5",
+                                                                         "width_m": "4"})
+    assert response.url == reverse("gardens:application-declarations", args=[application.pk])
+    application.refresh_from_db()
+    assert (application.placement, application.seats, application.area_m2) == ("przy witrynie", 12,
+                                                                                Decimal("20.00"))
+    assert client.post(step_url("miejsce", application.pk), {
+        "zone": application.zone.pk, "address": "Szeroka 5"}).url == step_url("mapa", application.pk)
+    application.refresh_from_db()
+    assert (application.address, application.seats) == ("Szeroka 5", 12)
 
 
 def test_apply_for_a_business_one_does_not_manage_is_refused(business, centre, zone):
@@ -122,10 +181,7 @@ def test_owner_edits_declares_uploads_and_submits(business, owner):
     rate(application.zone)
     rule = RuleFactory(season=application.season)
     client = browser(owner)
-    edit = client.post(reverse("gardens:application-edit", args=[application.pk]), {
-        "zone": application.zone.pk, "address": "Szeroka 5", "length_m": "5", "width_m": "4", "area_m2": "20",
-        "period_start": "2027-06-01", "period_end": "2027-06-30", "pedestrian_width_m": "2", "tables": "2",
-        "seats": "8"})
+    edit = client.post(step_url("miejsce", application.pk), {"zone": application.zone.pk, "address": "Szeroka 5"})
     assert edit.status_code == 302
     declarations = reverse("gardens:application-declarations", args=[application.pk])
     refused = client.post(declarations, {f"comment_{rule.pk}": ""})  # a breach without a comment
