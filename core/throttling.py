@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -57,11 +58,10 @@ class Limit:
 
 def _redis():
     """The redis-py client behind Django's RedisCache, or None for any other cache backend."""
-    backend = getattr(cache, "_cache", None)
-    get_client = getattr(backend, "get_client", None)
-    if get_client is None or type(cache).__name__ != "RedisCache":
+    backend = getattr(cache, "_cache", None)  # `cache` is a proxy: look at what it stands for
+    if not isinstance(backend, RedisCacheClient):
         return None
-    return get_client(write=True)
+    return backend.get_client(write=True)
 
 
 def _sliding_wait(now: float, duration: int, allowed: int, history_oldest: float | None, count: int) -> float | None:

@@ -8,7 +8,7 @@ version it was made under. The version is bumped, at once and again on commit, w
 when a user is saved (except a log-in's `last_login`), deleted or changes groups or permissions, and when a model
 an app registered (`register_identity_models`) is saved or deleted — so a revoked token, a deactivated person or a
 removed membership is refused on the very next request, on every web server sharing the cache. Entries also live
-only settings.API_TOKEN_CACHE_SECONDS (default 60). Changes that bypass model signals (`QuerySet.update()`, raw
+only settings.API_TOKEN_CACHE_SECONDS (default 300). Changes that bypass model signals (`QuerySet.update()`, raw
 SQL) call `bump_identities()`. The cache key is a hash of the token, and the cached user carries no password hash.
 """
 
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-IDENTITY_SECONDS = 60
+IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
 _ENTRY_PREFIX = "identity:t:"
 _TOKEN_LABEL = "authtoken.Token"
@@ -154,6 +154,11 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             cache.set(entry_key, entry, _identity_seconds())
         token._identity = (entry_key, entry)
         return self.check_expiry(user, token)
+
+
+def has_cached_identity(request) -> bool:
+    """Whether the request was authenticated by CachedTokenAuthentication (so identity_part is kept)."""
+    return getattr(getattr(request, "auth", None), "_identity", None) is not None
 
 
 def identity_part(request, name: str, build: Callable[[Any], Any]):

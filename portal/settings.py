@@ -108,7 +108,7 @@ TEMPLATES = [
 
 # --- Database: SQLite by default, PostgreSQL (psycopg 3) through DATABASE_URL -------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=300))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -353,7 +353,7 @@ REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
 # Expiring tokens, answered from the cache (one look-up, no query) and forgotten on any token, person or membership
 # change; a cached identity lives at most API_TOKEN_CACHE_SECONDS (core.tokens).
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = "core.tokens.CachedTokenAuthentication"
-API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=60)
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=300)
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "core.parsers.SafeJSONParser",
     "rest_framework.parsers.FormParser",

@@ -70,3 +70,25 @@ def test_a_view_scope_is_counted_besides_the_user_scope(db, rates):
     assert not throttle.allow_request(request, view)
     assert 0 < throttle.wait() <= 60
     assert throttle.allow_request(request, SimpleNamespace())  # another view without the scope
+
+
+def test_on_redis_all_the_scopes_are_one_round_trip(db, monkeypatch):
+    from core import throttling
+
+    client = throttling._redis()
+    if client is None:
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    commands = []
+    original = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    limits = [Limit("test:anon", 5, 60), Limit("test:user", 5, 60), Limit("test:scope", 1, 60)]
+    sliding_window_hits(limits)
+    assert commands == ["EVAL"]
+    commands.clear()
+    fixed_window_hits(limits)
+    assert commands == []  # a pipeline: one round trip, not a command each
