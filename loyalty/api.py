@@ -31,6 +31,7 @@ from core.cache import PublicCacheMixin
 from core.centre import staff_centre
 from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
+from core.tokens import has_cached_identity, identity_part
 
 from . import selectors, services, throttles, tokens
 from .filters import CardFilter, CheckFilter, PartnerFilter, PerkFilter
@@ -54,6 +55,7 @@ from .serializers import (
     VerificationSerializer,
     VerifyRequestSerializer,
     qr_svg,
+    verification_data,
 )
 
 
@@ -212,21 +214,29 @@ class VerifyViewSet(viewsets.GenericViewSet):
         incoming = VerifyRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        partner = _till_partner(request.user, data)
+        partner = _till_partner(request, data)
         if not data.get("token"):
             wait = throttles.typed_lookup_wait(user=request.user, partner=partner)
             if wait is not None:
                 raise Throttled(wait=wait)
         outcome = services.verify_card(user=request.user, partner=partner, token=data.get("token", ""),
                                        number=data.get("number", ""), code=data.get("code", ""),
-                                       perk_id=data.get("perk"))
-        return Response(VerificationSerializer(outcome).data)
+                                       perk_id=data.get("perk"), perks=getattr(partner, "till_perks", None))
+        return Response(verification_data(outcome))  # VerificationSerializer's shape, without building it
 
 
-def _till_partner(user, data: dict) -> Partner:
+def _till_partner(request: Request, data: dict) -> Partner:
+    """The partner at whose till the request is, from the partners its user acts for kept with the cached token
+    identity (no query after the first request of a token); otherwise (a session, a partner they do not act for:
+    403, no such partner: 404) the service decides from the database in one query."""
+    partner_id = data.get("partner")
+    business_id = data.get("business") if not partner_id else None
+    known = identity_part(request, "loyalty-till", services.till_partners) if has_cached_identity(request) else []
+    for partner in known:
+        if partner.pk == partner_id or (business_id is not None and partner.business_id == business_id):
+            return partner
     try:
-        return services.partner_for_till(user=user, partner_id=data.get("partner"),
-                                         business_id=data.get("business") if not data.get("partner") else None)
+        return services.partner_for_till(user=request.user, partner_id=partner_id, business_id=business_id)
     except Partner.DoesNotExist:
         raise Http404 from None
 
@@ -252,7 +262,7 @@ class OfflineCheckViewSet(viewsets.GenericViewSet):
         incoming = OfflineUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        partner = _till_partner(request.user, data)
+        partner = _till_partner(request, data)
         items = [services.OfflineItem(client_id=i["client_id"], token=i["token"], checked_at=i["checked_at"],
                                       perk_id=i.get("perk"), accepted=i.get("accepted", False))
                  for i in data["checks"]]
@@ -292,7 +302,7 @@ class RevocationsViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         query = RevocationsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        partner = _till_partner(request.user, query.validated_data)
+        partner = _till_partner(request, query.validated_data)
         after = query.validated_data.get("since", 0)
         limit = 5000
         rows = selectors.status_changes_since(centre_id=partner.centre_id, after=after, limit=limit)

@@ -405,6 +405,10 @@ class Check(models.Model):
         ]
         indexes = [
             models.Index(fields=["card", "perk", "day"], name="loyalty_check_daily_limit"),
+            # The till counts a holder's accepted uses of a perk today and this month from this index only
+            # (services._insert_counted_use: perk, then each of the holder's cards, then the days).
+            models.Index(fields=["perk", "card", "day"], condition=Q(accepted=True),
+                         name="loyalty_check_accepted_uses"),
             models.Index(fields=["partner", "created_at"], name="loyalty_check_partner_time"),
         ]
 

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -403,6 +404,17 @@ def partner_for_till(*, user: User, partner_id: int | None = None, business_id: 
     return partner
 
 
+def till_partners(user: User) -> list[Partner]:
+    """Every partner the user acts for (owner, manager or till staff), with its business, the user's role there
+    (`till_role`) and all its perks in the till's order (`till_perks`). The API keeps it with the cached token
+    identity (core.tokens.identity_part; loyalty registers memberships, businesses, partners and perks, whose
+    changes forget it), so a verification needs no query for who is at the till. Two queries."""
+    perks = Prefetch("perks", queryset=Perk.objects.order_by("title_pl", "pk"), to_attr="till_perks")
+    return list(Partner.objects.filter(business__memberships__user=user)
+                .annotate(till_role=F("business__memberships__role"))
+                .select_related("business").prefetch_related(perks).order_by("pk"))
+
+
 def _status_result(card: Card | None, day: dt.date) -> str:
     if card is None:
         return Check.Result.UNKNOWN
@@ -473,24 +485,41 @@ def _read_card(*, partner: Partner, token: str, number: str, code: str, lock: bo
     return Check.Method.NUMBER_CODE, card, None
 
 
-@transaction.atomic
 def verify_card(*, user: User, partner: Partner, token: str = "", number: str = "", code: str = "",
-                perk_id: int | None = None) -> Verification:
+                perk_id: int | None = None, perks: list[Perk] | None = None) -> Verification:
     """Check a card at a partner's till and record the check, whatever its outcome.
 
     A proof is the QR token, or the number with the 6-digit code under the QR code: it shows the holder's display
     name and may use a perk. A number alone only says whether such a card is valid today (no name, no perk).
-    Limits count the holder's uses on all their cards. A bounded number of queries: the card (locked when a perk is
-    used, so limits hold under concurrent uses), the partner's perks, the uses of the perk, the new check row."""
+    Limits count the holder's uses on all their cards. `perks` are all the partner's perks in the till's order
+    when the caller has them (the API keeps them with the till's identity), else from the cache.
+
+    Round trips: a check that uses no limited perk reads the card and inserts the check, each statement on its
+    own (no explicit transaction: there is nothing to keep consistent between them). A perk with a daily or
+    monthly limit: BEGIN, the card locked (SELECT … FOR UPDATE), one INSERT … SELECT that counts the holder's
+    uses after the lock (a new snapshot, so it sees a use committed by a concurrent check that held the lock)
+    and records the check with its outcome, COMMIT — two uses at once cannot both take the last one."""
     day = today()
-    # The partner's perks change a few times a year: from the cache, fresh after any change (core.cache).
-    perks = [p for p in _partner_perks(partner) if p.pk == perk_id or (
+    every = perks if perks is not None else _partner_perks(partner)
+    perks = [p for p in every if p.pk == perk_id or (
         p.is_active and p.valid_from <= day and (p.valid_until is None or p.valid_until >= day))]
     perk = next((p for p in perks if p.pk == perk_id), None) if perk_id is not None else None
     if perk_id is not None and perk is None:
         raise refusal("perk", _("This perk is not one of this partner's perks."), Code.PERK_NOT_AVAILABLE)
-    method, card, refused = _read_card(partner=partner, token=(token or "").strip(), number=number,
-                                       code=(code or "").strip(), lock=perk_id is not None)
+    token, code = (token or "").strip(), (code or "").strip()
+    limited = (perk is not None and (perk.daily_limit_per_card is not None or perk.monthly_limit is not None)
+               and bool(token or code) and perk.applies_on(day) and partner.is_current_on(day))
+    if limited:
+        with transaction.atomic():
+            return _verify(user=user, partner=partner, token=token, number=number, code=code, perk=perk,
+                           perks=perks, day=day, lock=True)
+    return _verify(user=user, partner=partner, token=token, number=number, code=code, perk=perk, perks=perks,
+                   day=day, lock=False)
+
+
+def _verify(*, user: User, partner: Partner, token: str, number: str, code: str, perk: Perk | None,
+            perks: list[Perk], day: dt.date, lock: bool) -> Verification:
+    method, card, refused = _read_card(partner=partner, token=token, number=number, code=code, lock=lock)
     perks_today = [p for p in perks if p.applies_on(day)]
 
     result = refused or _status_result(card, day)
@@ -498,17 +527,26 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
     proven = method != Check.Method.NUMBER
     accepted: bool | None = None
     refusal_code = ""
+    counted = False
     if perk is not None:
         accepted = False
         if not valid:
             refusal_code = Check.Refusal.CARD_NOT_VALID
         elif not proven:
             refusal_code = Check.Refusal.PROOF_NEEDED
+        elif not perk.applies_on(day):
+            refusal_code = Check.Refusal.NOT_TODAY
+        elif perk.daily_limit_per_card is None and perk.monthly_limit is None:
+            accepted = True
         else:
-            refusal_code = _perk_refusal(perk=perk, card=card, day=day)
-            accepted = not refusal_code
-    check = Check.objects.create(card=card, partner=partner, perk=perk, result=result, method=method,
-                                 accepted=bool(accepted), refusal=refusal_code, checked_by=user, day=day)
+            counted = True
+    check = Check(card=card, partner=partner, perk=perk, result=result, method=method, accepted=bool(accepted),
+                  refusal=refusal_code, checked_by=user, day=day)
+    if counted:
+        _insert_counted_use(check, holder_id=card.holder_id, perk=perk, day=day)
+        accepted, refusal_code = check.accepted, check.refusal
+    else:
+        check.save(force_insert=True)
     if result == Check.Result.UNKNOWN and method != Check.Method.QR:
         _watch_for_enumeration(user=user, partner=partner)
     if valid:
@@ -525,6 +563,54 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
         refusal_text=str(Check.Refusal(refusal_code).label) if refusal_code else "")
 
 
+def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.date) -> None:
+    """Record a use of a limited perk with `accepted` and `refusal` decided by the database from the holder's
+    accepted uses of the perk today and this month (all their cards), in the same INSERT … SELECT … RETURNING.
+    The caller holds the card's lock; this statement's snapshot is taken after it. The count reads the partial
+    index loyalty_check_accepted_uses (perk, card, day) only."""
+    qn = connection.ops.quote_name
+    table, card_table = qn(Check._meta.db_table), qn(Card._meta.db_table)
+    col = {f.attname: qn(f.column) for f in Check._meta.concrete_fields}
+    cases, case_params = [], []
+    if perk.daily_limit_per_card is not None:
+        cases.append("WHEN n.today >= %s THEN %s")
+        case_params += [perk.daily_limit_per_card, Check.Refusal.LIMIT_REACHED.value]
+    if perk.monthly_limit is not None:
+        cases.append("WHEN n.month >= %s THEN %s")
+        case_params += [perk.monthly_limit, Check.Refusal.MONTHLY_LIMIT_REACHED.value]
+    columns, values, params = [], [], []
+    for f in Check._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(qn(f.column))
+        if f.attname == "accepted":
+            values.append("(u.refusal = '')")
+        elif f.attname == "refusal":
+            values.append("u.refusal")
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(f.pre_save(check, True), connection))
+    ops = connection.ops
+    holder, card_pk = qn(Card._meta.get_field("holder").column), qn(Card._meta.pk.column)
+    # Names come from the models' _meta and every value is a bound parameter.
+    uses = (f"SELECT COALESCE(SUM(CASE WHEN c.{col['day']} = %s THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS month"  # noqa: S608
+            f" FROM {table} c WHERE c.{col['perk_id']} = %s AND c.{col['accepted']}"
+            f" AND c.{col['day']} >= %s AND c.{col['day']} <= %s"
+            f" AND c.{col['card_id']} IN (SELECT k.{card_pk} FROM {card_table} k WHERE k.{holder} = %s)")
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM "  # noqa: S608
+           f"(SELECT CASE {' '.join(cases)} ELSE '' END AS refusal FROM ({uses}) n) u "
+           f"RETURNING {qn(Check._meta.pk.column)}, {col['accepted']}, {col['refusal']}")
+    date = ops.adapt_datefield_value
+    all_params = [*params, *case_params, date(day), perk.pk, date(day.replace(day=1)), date(day), holder_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        pk, accepted, refusal_code = cursor.fetchone()
+    check.pk, check.accepted, check.refusal = pk, bool(accepted), refusal_code
+    check._state.adding, check._state.db = False, connection.alias
+    post_save.send(sender=Check, instance=check, created=True, update_fields=None, raw=False,
+                   using=connection.alias)
+
+
 def _partner_perks(partner: Partner) -> list[Perk]:
     """Every perk of the partner in the till's order, kept under the public "perks" version (any perk, partner or
     business saved bumps it), so the till reads them with one cache look-up instead of a query."""
@@ -532,6 +618,7 @@ def _partner_perks(partner: Partner) -> list[Perk]:
                         lambda: list(Perk.objects.filter(partner=partner).order_by("title_pl", "pk")))
 
 
+@transaction.atomic
 def _watch_for_enumeration(*, user: User, partner: Partner) -> None:
     """A run of unknown typed numbers from one till account is recorded (and kept up to date) as a suspected
     enumeration, which the office sees in the admin."""

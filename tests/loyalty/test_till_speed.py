@@ -1,0 +1,131 @@
+"""The till's hot path: who is at the till comes with the cached token (and is forgotten at once when a token,
+a membership, a partner or a perk changes), a check costs two statements (four with a limited perk: the card
+locked, one counting INSERT), and the plain-dict answer is exactly VerificationSerializer's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from centres.models import BusinessMembership
+from loyalty import services, tokens
+from loyalty.models import Check
+from loyalty.serializers import VerificationSerializer, verification_data
+from tests.loyalty.factories import CardFactory, PerkFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/loyalty/verify/"
+
+
+@pytest.fixture
+def till_api(till):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=till).key}")
+    return api
+
+
+def _post(api, partner, card, perk=None, qr=True):
+    minted = tokens.mint_for_card(card)
+    body = {"partner": partner.pk, **({"token": minted.token} if qr else {"number": card.number,
+                                                                           "code": minted.code})}
+    if perk is not None:
+        body["perk"] = perk.pk
+    return api.post(URL, body)
+
+
+def _statements(api, partner, card, perk=None, qr=True) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = _post(api, partner, card, perk, qr)
+    assert response.status_code == 200, response.json()
+    return [q["sql"].split()[0].upper() for q in queries.captured_queries]
+
+
+def test_a_check_by_a_till_token_reads_the_card_and_inserts_the_check_only(till_api, partner, card, perk):
+    _post(till_api, partner, card)  # the first request of the token builds its identity
+    assert _statements(till_api, partner, card) == ["SELECT", "INSERT"]
+    assert _statements(till_api, partner, card, perk, qr=False) == ["SELECT", "INSERT"]  # a perk with no limit
+
+
+def test_a_limited_perk_locks_the_card_and_counts_in_the_insert(till_api, partner, card):
+    perk = PerkFactory(partner=partner, daily_limit_per_card=2, monthly_limit=3)
+    _post(till_api, partner, card)
+    # In production BEGIN and COMMIT; the test runs inside a transaction, hence a savepoint.
+    assert _statements(till_api, partner, card, perk) == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"]
+    answers = [_post(till_api, partner, card, perk).json() for _ in range(2)]
+    assert [(a["accepted"], a["refusal"], a["outcome"]) for a in answers] == [
+        (True, "", "green"), (False, "limit_reached", "amber")]
+    assert Check.objects.filter(perk=perk, accepted=True).count() == 2
+    refused = Check.objects.filter(perk=perk, accepted=False).get()
+    assert refused.refusal == "limit_reached" and refused.result == "valid"
+
+
+def test_the_monthly_limit_counts_the_holders_uses_of_the_month_in_the_insert(till_api, partner, card):
+    perk = PerkFactory(partner=partner, daily_limit_per_card=1, monthly_limit=2)
+    first = dt.date.today().replace(day=1)
+    answers = []
+    for offset in range(3):
+        with time_machine.travel(dt.datetime.combine(first + dt.timedelta(days=offset), dt.time(12))):
+            answers.append(_post(till_api, partner, card, perk).json()["refusal"])
+    assert answers == ["", "", "monthly_limit_reached"]
+
+
+def test_a_removed_membership_is_refused_on_the_next_request(till_api, till, partner, card):
+    assert _post(till_api, partner, card).status_code == 200
+    BusinessMembership.objects.filter(user=till).delete()
+    assert _post(till_api, partner, card).status_code == 403
+
+
+def test_a_deleted_token_is_refused_on_the_next_request(till_api, till, partner, card):
+    assert _post(till_api, partner, card).status_code == 200
+    Token.objects.filter(user=till).delete()
+    assert _post(till_api, partner, card).status_code == 401
+
+
+def test_a_partner_whose_agreement_ended_is_seen_on_the_next_request(till_api, partner, card):
+    assert _post(till_api, partner, card).json()["valid"] is True
+    partner.is_active = False
+    partner.save()
+    answer = _post(till_api, partner, card).json()
+    assert answer["valid"] is False and answer["outcome"] == "red"
+
+
+def test_a_new_perk_is_usable_on_the_next_request(till_api, partner, card):
+    assert _post(till_api, partner, card).json()["perks_today"] == []
+    perk = PerkFactory(partner=partner, daily_limit_per_card=1)
+    answer = _post(till_api, partner, card, perk).json()
+    assert answer["accepted"] is True and [p["id"] for p in answer["perks_today"]] == [perk.pk]
+
+
+def test_another_partners_till_is_still_refused_and_an_unknown_partner_is_404(till_api, other_partner, card):
+    assert _post(till_api, other_partner, card).status_code == 403
+    assert till_api.post(URL, {"partner": 999999, "number": card.number}).status_code == 404
+
+
+def test_the_answer_is_exactly_the_verification_serializers(till, partner, card, centre):
+    percent = PerkFactory(partner=partner, kind="percent", value=Decimal("15"), daily_limit_per_card=1)
+    amount = PerkFactory(partner=partner, kind="amount", value=Decimal("5.5"))
+    PerkFactory(partner=partner, kind="free_item", value=None, monthly_limit=4)
+    revoked = CardFactory(centre=centre, status="revoked")
+    token = tokens.mint_for_card(card).token
+    outcomes = [
+        services.verify_card(user=till, partner=partner, token=token),
+        services.verify_card(user=till, partner=partner, token=token, perk_id=percent.pk),
+        services.verify_card(user=till, partner=partner, token=token, perk_id=percent.pk),  # limit reached
+        services.verify_card(user=till, partner=partner, number=card.number, perk_id=amount.pk),  # no proof
+        services.verify_card(user=till, partner=partner, token=tokens.mint_for_card(revoked).token,
+                             perk_id=amount.pk),
+        services.verify_card(user=till, partner=partner, number=tokens.number_for(424242)),  # unknown
+    ]
+    for outcome in outcomes:
+        expected = json.loads(json.dumps(VerificationSerializer(outcome).data))
+        assert verification_data(outcome) == expected
+        assert json.loads(json.dumps(verification_data(outcome))) == expected
