@@ -65,7 +65,7 @@ class ScoreForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())
+    entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none(), empty_label=_("— choose an entry —"))
     reason = forms.CharField(label=_("Reason"), max_length=1000,
                              help_text=_("e.g. a relative or business partner runs it."))
 

@@ -132,6 +132,14 @@ def month(value, *, lang: str | None = None) -> str:
     return _babel_date(day, "LLLL y", locale=_locale(lang)) if day else ""
 
 
+def label(value, *, lang: str | None = None) -> str:
+    """The name of a row in a table of figures: a month in words ("grudzień 2026"), anything else as text (a year
+    stays "2026", not "2 026")."""
+    if value is None:
+        return ""
+    return month(value, lang=lang) if isinstance(value, Month) else str(value)
+
+
 def yes_no(value, *, lang: str | None = None) -> str:
     """A yes/no for people: "Tak" / "Nie" ("Yes" / "No"); "1", "true" and "tak" count as yes, empty as nothing."""
     if value is None or value == "":

@@ -51,7 +51,8 @@ class Chart:
             return [["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in row]
                     for row in self.rows]
         money = str(self.unit) in ("PLN", "zł")
-        return [[formats.cell(v, "money" if money and i == self.value_index else "") for i, v in enumerate(row)]
+        return [[formats.label(v) if i < self.label_columns
+                 else formats.cell(v, "money" if money and i == self.value_index else "") for i, v in enumerate(row)]
                 for row in self.rows]
 
     @property
@@ -60,7 +61,7 @@ class Chart:
         dashboard's HTML bars) and `width` in units of BAR_MAX."""
         values = [_number(row[self.value_index]) for row in self.rows]
         top = max(values, default=0) or 1
-        return [{"label": " · ".join(str(v) for v in row[:self.label_columns]), "value": row[self.value_index],
+        return [{"label": " · ".join(formats.label(v) for v in row[:self.label_columns]), "value": row[self.value_index],
                  "width": round(BAR_MAX * v / top), "percent": round(100 * v / top, 1) if v > 0 else 0,
                  "y": 8 + i * 28} for i, (row, v) in enumerate(zip(self.rows, values, strict=True))]
 

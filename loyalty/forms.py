@@ -81,6 +81,7 @@ class PerkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— choose the kind —")), *Perk.Kind.choices]
         if self.instance.pk:
             self.fields["weekday_list"].initial = self.instance.weekday_list
 

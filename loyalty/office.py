@@ -9,6 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
+from core import formats
 from core.cache import cached_figures
 from core.dates import today
 from core.office import Chart, Dataset, register_chart, register_dataset, register_headline
@@ -40,7 +41,7 @@ def cards_and_uses_per_month(centre: Centre) -> Chart:
              .annotate(month=TruncMonth("created_at")).values_list("month").annotate(n=Count("pk"))}
     uses = {_month_key(m): n for m, n in Check.objects.filter(partner__centre=centre, accepted=True, day__gte=since)
             .annotate(month=TruncMonth("day")).values_list("month").annotate(n=Count("pk"))}
-    rows = [(f"{m:%Y-%m}", cards.get(m, 0), uses.get(m, 0)) for m in months]
+    rows = [(formats.Month(m.year, m.month, 1), cards.get(m, 0), uses.get(m, 0)) for m in months]  # "grudzień 2026"
     return Chart("cards-and-uses-per-month", _("New Moja Starówka cards and accepted perk uses per month"),
                  [_("Month"), _("New cards"), _("Accepted uses")], rows, value_index=2,
                  description=_("The bars show accepted uses; the table has both figures."))

@@ -68,6 +68,12 @@ def shortdatetime(value) -> str:
 
 
 @register.filter
+def rowlabel(value) -> str:
+    """The name of a row of figures: a month in words, a year or a name as it is."""
+    return formats.label(value)
+
+
+@register.filter
 def figure(value, unit: str = "") -> str:
     """A figure of a chart or table: money for "PLN", a measure for "m"/"m²", numbers with the language's
     separators (whole numbers without decimals), a date as "01.05.2027"; text and empty values as they are."""
