@@ -517,7 +517,9 @@ def cast_vote(*, voting_round: VotingRound | int, entry: Entry | int, voter) -> 
       runs in a savepoint, so a refused second vote leaves that transaction usable.
 
     No audit-log row is written for a vote (contests.apps): the vote row records who voted, for what and when;
-    voiding it (an office action) is audited and recorded as a ContestEvent.
+    voiding it (an office action) is audited and recorded as a ContestEvent. Nor is a public cache area bumped
+    (the insert sends no model signal): a new vote changes no cached answer, since results are public only as
+    the snapshot published after the rounds ended, and live figures are shown to signed-in staff, never cached.
     """
     now = timezone.now()
     round_id, entry_id = _pk(voting_round), _pk(entry)
