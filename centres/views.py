@@ -19,7 +19,7 @@ from core.gdpr import erase_personal_data, export_personal_data
 
 from . import services
 from .forms import DeleteAccountForm, SignUpForm
-from .models import Business, Centre, User
+from .models import Business, BusinessMembership, Centre, User
 from .selectors import business_list, businesses_of
 from .tasks import EMAIL_VERIFY_SALT, send_email_verification
 
@@ -84,6 +84,8 @@ def account(request: HttpRequest) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
     return render(request, "centres/account.html", {
         "businesses": businesses_of(request.user).select_related("street"),
+        # till staff check cards; only owners and managers run the business's perks and figures
+        "manages_business": request.user.memberships.filter(role__in=BusinessMembership.MANAGING_ROLES).exists(),
         "sessions": live_sessions(request.user),
         "current_session_key": request.session.session_key,
         "token": token,
