@@ -133,7 +133,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
     def get_queryset(self) -> QuerySet:
         qs = selectors.visible_applications(self.request.user)
         if self.action in ("retrieve",):
-            qs = qs.prefetch_related("declarations", "attachments")
+            qs = qs.prefetch_related("declarations", "attachments", "greenery_evidence")
         return qs
 
     def get_serializer_class(self):

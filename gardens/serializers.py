@@ -27,6 +27,7 @@ from .models import (
     Attachment,
     GardenApplication,
     GreenDiscountTier,
+    GreeneryEvidence,
     GreeneryKind,
     Inspection,
     InspectionResult,
@@ -155,9 +156,21 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+class GreeneryEvidenceSerializer(serializers.ModelSerializer):
+    kind_label = label_text("get_kind_display", "The kind of greenery")
+    photo = serializers.CharField(source="reference", read_only=True,
+                                  help_text="The photo: attachment:<id> or inspection_photo:<id>.")
+
+    class Meta:
+        model = GreeneryEvidence
+        fields = ["kind", "kind_label", "photo", "confirmed_at"]
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     """Read and write of the garden's data; status, fee and permit fields are read-only (set by the workflow)."""
 
+    greenery_evidence = GreeneryEvidenceSerializer(many=True, read_only=True,
+                                                   help_text="The photo each confirmed kind of greenery rests on.")
     greenery = serializers.ListField(child=serializers.ChoiceField(choices=GreeneryKind.choices), required=False,
                                      help_text=_("Declared greenery kinds."))
     confirmed_greenery = serializers.SerializerMethodField()
@@ -185,7 +198,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                   "area_display", "length_m", "width_m", "period_start", "period_start_display", "period_end",
                   "period_end_display", "pedestrian_width_m", "furniture", "tables",
                   "seats", "umbrella_colour", "furniture_colour", "umbrella_height_m", "enclosure_height_m",
-                  "greenery", "confirmed_greenery", "declarations",
+                  "greenery", "confirmed_greenery", "greenery_evidence", "declarations",
                   "status", "status_label", "permit_number", "fee_days", "fee_gross", "fee_gross_display",
                   "fee_discount_percent", "fee_discount_percent_display", "fee_discount", "fee_discount_display",
                   "fee_total", "fee_total_display", "fee", "submitted_at", "submitted_at_display", "decided_at",
@@ -223,7 +236,7 @@ class ApplicationListSerializer(ApplicationSerializer):
     """A list row: without declarations."""
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [f for f in ApplicationSerializer.Meta.fields if f not in ("declarations", "fee")]
+        fields = [f for f in ApplicationSerializer.Meta.fields if f not in ("declarations", "fee", "greenery_evidence")]
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -772,6 +772,7 @@ def _approve(locked: GardenApplication, *, kinds: set[str], photos: Mapping[str,
 
 
 PLACE_CONSTRAINT = "gardens_app_no_overlapping_permits"  # migration 0005, PostgreSQL only
+PLACE_LOCK = 7313  # the advisory lock class of "writing an approved outline" (per centre)
 
 
 def _claim_place_in_database(locked: GardenApplication) -> None:
@@ -786,10 +787,15 @@ def _claim_place_in_database(locked: GardenApplication) -> None:
         return
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # One writer of outlines per centre at a time, until it commits: the constraint then checks against
+            # committed rows and refuses cleanly, where two writers checking each other's uncommitted rows
+            # would deadlock.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PLACE_LOCK, locked.season.centre_id])
             cursor.execute("UPDATE gardens_gardenapplication SET outline_inset = %s::polygon WHERE id = %s",
                            [literal, locked.pk])
-    except IntegrityError as exc:
-        if PLACE_CONSTRAINT not in str(exc):
+    except (IntegrityError, OperationalError) as exc:
+        deadlock = getattr(exc.__cause__, "sqlstate", None) == "40P01"  # a writer outside this service
+        if PLACE_CONSTRAINT not in str(exc) and not deadlock:
             raise
         raise refusal("outline", _("The place was permitted to another garden for a common day at the same "
                                    "moment; reload the application to see it."), Code.PLACE_TAKEN) from None

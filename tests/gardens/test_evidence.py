@@ -111,6 +111,9 @@ def test_api_approval_needs_the_applications_own_photo_per_kind(submitted, staff
                         "greenery_evidence": photo_evidence(submitted, ["planters"])}, format="json")
     assert ok.status_code == 200, ok.json()
     assert ok.json()["confirmed_greenery"] == ["planters"]
+    photo = submitted.attachments.get(kind=Attachment.Kind.PHOTO)
+    detail = api.get(f"{API}{submitted.pk}/").json()["application"]
+    assert [(e["kind"], e["photo"]) for e in detail["greenery_evidence"]] == [("planters", f"attachment:{photo.pk}")]
     assert GreeneryEvidence.objects.get(application=submitted).kind == "planters"
 
 
