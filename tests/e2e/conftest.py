@@ -10,6 +10,7 @@ in its header and in its summary.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -129,7 +130,54 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(request: pytest.FixtureRequest, browser, live_server, transactional_db) -> Iterator[object]:
+def page_db(transactional_db) -> None:
+    """The database behind the page: the test's own, emptied after it. A module of read-only checks on the demo
+    data overrides it with `demo_site_db` (below)."""
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Path]:
+    """The demo data (`seed_demo`), committed once for a module of read-only checks so the live server sees it;
+    the database is emptied when the module ends, as after any transactional test. Seeding takes some 20 s on
+    PostgreSQL, so seeding it for each of a module's page checks was most of their time. Yields the MEDIA_ROOT
+    holding the demo's files."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock():
+        try:
+            with override_settings(MEDIA_ROOT=str(media)):
+                call_command("seed_demo", stdout=io.StringIO())
+            yield media
+        finally:
+            # What TransactionTestCase does after each test: empty every table, then post_migrate's rows again.
+            call_command("flush", verbosity=0, interactive=False, reset_sequences=False)
+
+
+@pytest.fixture
+def demo_site_db(demo_site, django_db_blocker, settings) -> Iterator[None]:
+    """Use as `page_db` (and with `_live_server_helper` below) in a module whose tests only read the demo data."""
+    settings.MEDIA_ROOT = str(demo_site)
+    with django_db_blocker.unblock():
+        yield
+
+
+def live_server_on_demo_site(request: pytest.FixtureRequest) -> Iterator[None]:
+    """pytest-django's `_live_server_helper`, except that the database is the module's demo site rather than a
+    transactional_db emptied after each test."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("demo_site_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser, live_server, page_db) -> Iterator[object]:
     """A fresh browser context and page; the base URL is the live server's."""
     context = browser.new_context(base_url=live_server.url, locale="pl-PL", timezone_id="Europe/Warsaw",
                                   viewport={"width": 1280, "height": 900}, accept_downloads=True)

@@ -1,25 +1,31 @@
 """axe-core (from the npm registry, `make e2e-deps`) finds no serious or critical violation on the public pages.
 
-The pages are checked on the demo data, as visitors see them, in both languages.
+The pages are checked on the demo data, as visitors see them, in both languages. The checks only read, so the
+demo data is seeded once for the module (tests/e2e/conftest.py's demo_site), not once for each page.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from contests.models import Contest
 from gardens.models import GardenApplication
 from loyalty.models import Partner
 from murals.models import Mural, Wall
-from tests.e2e.conftest import LANGUAGES
+from tests.e2e.conftest import LANGUAGES, live_server_on_demo_site
 from tests.e2e.helpers import choose_language
 
 pytestmark = pytest.mark.e2e
+
+_live_server_helper = pytest.fixture(autouse=True)(live_server_on_demo_site)
+
+
+@pytest.fixture
+def page_db(demo_site_db) -> None:
+    """The module's demo site (seeded once), not an empty database for each test."""
 
 PUBLIC_PAGES: dict[str, Callable[[], str]] = {
     "home": lambda: reverse("home"),
@@ -44,7 +50,6 @@ PUBLIC_PAGES: dict[str, Callable[[], str]] = {
 
 @pytest.mark.parametrize("name", list(PUBLIC_PAGES))
 def test_public_page_has_no_serious_accessibility_violation(page, steps, axe, name):
-    call_command("seed_demo", stdout=io.StringIO())  # one seeding, both languages
     page.goto(PUBLIC_PAGES[name]())
     assert page.locator("main h1").count() == 1
     for lang in LANGUAGES:

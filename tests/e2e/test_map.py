@@ -3,15 +3,13 @@ murals trail as a route; axe finds no serious violation; the murals trail page n
 
 from __future__ import annotations
 
-import io
 import json
 import os
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
-from tests.e2e.conftest import LANGUAGES, ROOT
+from tests.e2e.conftest import LANGUAGES, ROOT, live_server_on_demo_site
 from tests.e2e.helpers import choose_language
 from tests.e2e.test_till import axe_under_csp
 
@@ -20,10 +18,18 @@ pytestmark = pytest.mark.e2e
 LAYERS = ("gardens", "murals", "partners")
 
 
+# The map tests only read the demo data: it is seeded once for the module (tests/e2e/conftest.py's demo_site).
+_live_server_helper = pytest.fixture(autouse=True)(live_server_on_demo_site)
+
+
 @pytest.fixture
-def demo_map(transactional_db, settings):
+def page_db(demo_site_db) -> None:
+    """The module's demo site (seeded once), not an empty database for each test."""
+
+
+@pytest.fixture
+def demo_map(demo_site_db, settings):
     settings.MAP_TILE_URL = ""  # a plain background: the tests need no tile server
-    call_command("seed_demo", stdout=io.StringIO())
 
 
 def _api_counts() -> dict[str, int]:
