@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
 
 from centres.admin_scoping import _centre_path
@@ -36,9 +37,28 @@ class Actor:
             self.client.force_login(user)
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module's three matrices (building it seeds the whole demo, some 20 s on
+    PostgreSQL) in a transaction rolled back when the module ends. Each test runs in a savepoint inside it (`db`)
+    and each request in a rolled-back transaction of its own, so no test sees another's changes."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                               MEDIA_ROOT=str(tmp_path_factory.mktemp("world-media"))):
+            built = _build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db, settings):
+def world(_world, db, settings):
     """The demo centre (side "home": the objects) and a second centre with its own people (side "away")."""
+    settings.MEDIA_ROOT = _world["media_root"]
+    return _world
+
+
+def _build_world() -> dict:
+    from django.conf import settings
     from django.core import mail
 
     from centres import demo as centre_demo
@@ -50,7 +70,6 @@ def world(db, settings):
     from tests.factories import BusinessFactory, CentreFactory, MembershipFactory, StaffFactory
     from tests.loyalty.factories import CardFactory
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
     out = io.StringIO()
     home = centre_demo.seed(out, office_group=ensure_office_staff_group())
@@ -81,7 +100,8 @@ def world(db, settings):
         Actor("juror (this centre)", "home", Who.JUROR, juror_home.user if juror_home else None),
     ]
     assert till_home and owner_home and juror_home, "the demo data has a till, an owner and a juror"
-    return {"home": home, "away": away, "actors": actors, "till_home": till_home.user}
+    return {"home": home, "away": away, "actors": actors, "till_home": till_home.user,
+            "media_root": settings.MEDIA_ROOT}
 
 
 def _model_of(url: str):
