@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # pytest-xdist: one worker per CPU (`make test PYTEST_WORKERS=0` runs in one process). Each worker has its own
-# test database (test_<name>_gw0, …) and its own Redis databases (tests/settings.py); idle workers take tests
-# from busy ones (worksteal), so one long browser journey does not hold the rest back.
+# test database (test_<name>_gw0, …) and its own Redis databases (tests/settings.py); tests are handed out
+# module by module (loadfile), so a module's seeded demo data (tests/e2e/conftest.py demo_site, the authorization
+# matrix's world) is built once, not once on each worker.
 PYTEST_WORKERS ?= auto
-PYTEST_DIST ?= worksteal
+PYTEST_DIST ?= loadfile
 
 .PHONY: run test install assets messages migrate demo serve lint check e2e-deps e2e bench clean
 
