@@ -168,7 +168,7 @@ def test_dashboard_figures_match_direct_queries_on_the_demo_data():
     assert {row[0]: row[1] for row in board["garden-area-per-street"].rows} == per_street
 
     # Moja Starówka: the last twelve months of cards and uses, the top perks and partners.
-    months = {row[0]: (row[1], row[2]) for row in board["cards-and-uses-per-month"].rows}
+    months = {row[0].isoformat(): (row[1], row[2]) for row in board["cards-and-uses-per-month"].rows}  # core.formats.Month
     assert len(months) == 12
     this_month = f"{today():%Y-%m}"
     assert months[this_month][1] == Check.objects.filter(
