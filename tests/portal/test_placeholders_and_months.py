@@ -41,3 +41,14 @@ def test_dashboard_months_are_words_and_iso_only_for_machines(centre):
     assert this_month in client.get(url, {"centre": centre.slug}).content.decode("utf-8-sig")
     machines = client.get(url, {"centre": centre.slug, "for": "machines"}).content.decode("utf-8-sig")
     assert f"{timezone.localdate():%Y-%m};" in machines
+
+
+def test_the_figures_api_keeps_months_as_iso_text(centre):
+    from tests.conftest import client_for
+    from tests.loyalty.factories import CheckFactory, PartnerFactory
+
+    CheckFactory(partner=PartnerFactory(centre=centre))
+    staff = StaffFactory(centres=[centre])
+    body = client_for(staff).get("/api/v1/loyalty/figures/office/", {"centre": centre.slug}).json()
+    per_month = next(t for t in body["tables"] if t["key"] == "checks-per-month")
+    assert per_month["rows"][-1][0] == f"{timezone.localdate():%Y-%m}"
