@@ -175,6 +175,8 @@ class CardViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self._move(request, services.reissue_card)
 
 
+TILL_PART = "loyalty-till"  # the partners a till account acts for, kept with its cached token (core.tokens)
+
 VERIFY_OUTCOMES = """
 Every check is recorded (except a mistyped number). The answer's `result`:
 `valid`; `unknown` (no card of this centre matches); `pending`, `suspended`, `expired`, `revoked` (the card's
@@ -195,6 +197,7 @@ class VerifyViewSet(viewsets.GenericViewSet):
     permission_classes = [SignedIn]
     serializer_class = VerifyRequestSerializer
     throttle_scope = "verify"
+    identity_parts = {TILL_PART: services.till_partners}  # made with a token's cached identity (core.tokens)
     pagination_class = None
     filter_backends: list = []
 
@@ -231,7 +234,7 @@ def _till_partner(request: Request, data: dict) -> Partner:
     403, no such partner: 404) the service decides from the database in one query."""
     partner_id = data.get("partner")
     business_id = data.get("business") if not partner_id else None
-    known = identity_part(request, "loyalty-till", services.till_partners) if has_cached_identity(request) else []
+    known = identity_part(request, TILL_PART, services.till_partners) if has_cached_identity(request) else []
     for partner in known:
         if partner.pk == partner_id or (business_id is not None and partner.business_id == business_id):
             return partner

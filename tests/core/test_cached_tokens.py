@@ -130,3 +130,19 @@ def test_an_entry_lives_only_api_token_cache_seconds(token, settings, monkeypatc
     monkeypatch.setattr(tokens.cache, "set", lambda key, value, timeout=None: stored.update({key: timeout}))
     _authenticate(token.key)
     assert stored[tokens._entry_key(token.key)] == 7
+
+
+def test_a_views_identity_parts_are_made_with_a_new_entry_in_one_write(token, monkeypatch):
+    from types import SimpleNamespace
+
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    view = SimpleNamespace(identity_parts={"email": lambda user: user.email})
+    writes = []
+    original = tokens.cache.set
+    monkeypatch.setattr(tokens.cache, "set", lambda *a, **k: (writes.append(a[0]), original(*a, **k)))
+    from rest_framework.request import Request
+
+    drf_request = Request(request, authenticators=[CachedTokenAuthentication()], parser_context={"view": view})
+    drf_request.user  # noqa: B018 - authenticates
+    assert identity_part(drf_request, "email", lambda user: pytest.fail("built again")) == token.user.email
+    assert writes == [tokens._entry_key(token.key)]
