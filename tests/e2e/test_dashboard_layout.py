@@ -36,3 +36,21 @@ def test_long_names_and_big_numbers_stay_in_their_boxes(page, centre, width, lan
     for row in page.locator(".bar-row").all()[:20]:
         value, box = row.locator(".bar-value").bounding_box(), row.bounding_box()
         assert value["x"] + value["width"] <= box["x"] + box["width"] + 1, "the value stays in its row"
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_wide_table_scrolls_in_its_box_on_a_phone(page, centre, lang):
+    """The owner's list of applications is wider than a phone: it scrolls inside its box, the page does not. A
+    visually-hidden column header (absolutely positioned) used to escape the scroller and widen the page to
+    ~800 px, because the scroller was not a positioned box."""
+    from tests.factories import MembershipFactory
+    from tests.gardens.factories import ApplicationFactory
+
+    membership = MembershipFactory(business=BusinessFactory(centre=centre))
+    ApplicationFactory.create_batch(2, business=membership.business, address=LONG)
+    page.set_viewport_size({"width": 390, "height": 900})
+    log_in(page, membership.user.email, PASSWORD, lang)
+    page.goto("/ogrodki/wnioski/")
+    assert page.locator(".table-scroll table").count() == 1
+    assert page.evaluate("document.querySelector('.table-scroll').scrollWidth") > 390, "the table is wide"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling of the page"
