@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Centre
@@ -48,9 +49,14 @@ def cards_and_uses_per_month(centre: Centre) -> Chart:
 
 
 def top_perks(centre: Centre) -> Chart:
-    rows = list(Check.objects.filter(partner__centre=centre, accepted=True)
-                .values_list("partner__business__name", "perk__title_pl").annotate(n=Count("pk"))
-                .order_by("-n", "perk__title_pl")[:TOP_N])
+    """The perks used most, each named in the page's language (the English title, or the Polish one when a perk has
+    none: core.i18n.bilingual's rule in SQL); cached_figures keeps one copy per language."""
+    english = (get_language() or "pl").startswith("en")
+    title = (Coalesce(NullIf("perk__title_en", Value("")), "perk__title_pl") if english
+             else Coalesce(NullIf("perk__title_pl", Value("")), "perk__title_en"))
+    rows = list(Check.objects.filter(partner__centre=centre, accepted=True).annotate(title=title)
+                .values_list("partner__business__name", "title").annotate(n=Count("pk"))
+                .order_by("-n", "title")[:TOP_N])
     # Many partners offer "10% rabatu…": a bar names its partner first.
     return Chart("top-perks", _("Most used perks"), [_("Partner"), _("Perk"), _("Accepted uses")], rows,
                  value_index=2, label_columns=2)
