@@ -18,7 +18,7 @@ LONG = "Strefa ochrony konserwatorskiej Zespołu Staromiejskiego i Nowomiejskieg
 @pytest.mark.parametrize("width, lang", [(1280, "pl"), (390, "pl"), (390, "en")])
 def test_long_names_and_big_numbers_stay_in_their_boxes(page, centre, width, lang):
     zone = ZoneFactory(centre=centre, name=LONG)
-    FeeRateFactory(zone=zone, price_pln=Decimal("12240000.00"))
+    FeeRateFactory(zone=zone, price_pln=Decimal("999999.99"))  # the largest rate the column holds
     BusinessFactory.create_batch(3, centre=centre, zone=zone)
     BusinessFactory(centre=centre, zone=ZoneFactory(centre=centre, name="Rynek"))
     staff = StaffFactory(centres=[centre])
