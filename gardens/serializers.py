@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from centres.models import Street, Zone
 from centres.selectors import managed_businesses
@@ -141,6 +142,14 @@ class DeclarationSerializer(serializers.ModelSerializer):
         fields = ["rule", "complies", "comment"]
         extra_kwargs = {"rule": {"queryset": AestheticRule.objects.all()}}
         validators: list = []
+
+    def validate(self, attrs: dict) -> dict:
+        # A PATCH makes nested fields optional too (DRF passes `partial` down), but a declaration names its rule
+        # whatever the method: without this a PATCH with `[{"complies": true}]` reached the view without a rule.
+        if "rule" not in attrs:
+            raise serializers.ValidationError(
+                {"rule": [ErrorDetail(str(self.fields["rule"].error_messages["required"]), code="required")]})
+        return attrs
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
