@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import formats
 from core.i18n import bilingual
 from core.models import StatusChange
 
@@ -536,8 +537,8 @@ class GreeneryEvidence(models.Model):
     def photo_name(self) -> str:
         if self.attachment_id:
             return self.attachment.original_name
-        return str(_("inspection photo of %(day)s") % {"day": self.inspection_photo.inspection.inspected_on
-                                                        .strftime("%d.%m.%Y")})
+        return str(_("inspection photo of %(day)s")
+                   % {"day": formats.short_date(self.inspection_photo.inspection.inspected_on)})
 
 
 class PaymentAccount(models.Model):
