@@ -153,6 +153,9 @@ class VoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = VoteSerializer
     filterset_class = VoteFilter
     permission_classes = [IsAuthenticated]
+    # No cached token identity (core.tokens): a resident votes once per round, usually with a token just made at
+    # log-in, so a cached identity would be a miss and a store (two cache round trips) around the same query.
+    cache_token_identity = False
     pagination_class = CursorPagination
     ordering_fields: list[str] = []
 

@@ -30,6 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from core.rows import one_row
+
 IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
 _ENTRY_PREFIX = "identity:t:"
@@ -47,8 +49,18 @@ def token_expired(token) -> bool:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        user, token = self.token_and_user(key)
         return self.check_expiry(user, token)
+
+    def token_and_user(self, key):
+        """DRF's check (an unknown key or an inactive user is refused with its messages) in one query whose
+        SQL is built once (core.rows), instead of compiling `select_related("user").get(key=…)` each time."""
+        token = one_row(self.get_model(), key=key, related="user")
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token
 
     def check_expiry(self, user, token):
         if token_expired(token):
@@ -133,15 +145,20 @@ def _entry_key(key: str) -> str:
 class CachedTokenAuthentication(ExpiringTokenAuthentication):
     """ExpiringTokenAuthentication with the token's user (and the apps' identity parts) from the cache: a known
     token costs one cache look-up instead of a query. Same answers: an unknown token or an inactive user is
-    refused by DRF's own check (never cached), an expired token is deleted and refused."""
+    refused by DRF's own check (never cached), an expired token is deleted and refused. A view whose tokens are
+    used once each (a vote) says `cache_token_identity = False` and gets the plain query alone."""
 
     def authenticate(self, request):
         # The view's `identity_parts` ({name: build}) are made with a new entry, so it is written once.
         context = getattr(request, "parser_context", None) or {}
-        self._parts = getattr(context.get("view"), "identity_parts", None) or {}
+        view = context.get("view")
+        self._parts = getattr(view, "identity_parts", None) or {}
+        self._cached = getattr(view, "cache_token_identity", True)
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):
+        if not getattr(self, "_cached", True):  # the view uses tokens once each: the plain query, no cache
+            return ExpiringTokenAuthentication.authenticate_credentials(self, key)
         entry_key = _entry_key(key)
         found = cache.get_many([_VERSION_KEY, entry_key])
         version = found.get(_VERSION_KEY)
@@ -153,7 +170,7 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             user = copy.copy(entry["user"])  # the request's own; the entry stays as cached
             token = self.get_model()(key=key, user=user, created=entry["created"])
         else:
-            user, token = TokenAuthentication.authenticate_credentials(self, key)
+            user, token = self.token_and_user(key)
             stored = copy.copy(user)
             stored.__dict__.pop("password", None)  # deferred: read from the database if ever asked for
             parts = {name: build(user) for name, build in getattr(self, "_parts", {}).items()}

@@ -22,6 +22,7 @@ from centres.selectors import is_staff_of, membership_role
 from core.cache import cached_value
 from core.dates import today
 from core.errors import Code, deny, refusal, refuse
+from core.rows import one_row
 from core.workflow import Move, Workflow
 
 from . import tokens
@@ -453,20 +454,20 @@ def _perk_refusal(*, perk: Perk, card: Card, day: dt.date, extra_today: int = 0)
 def _read_card(*, partner: Partner, token: str, number: str, code: str, lock: bool,
                now: float | None = None) -> tuple[str, Card | None, str | None]:
     """(method, card, refused result) for the input: the card a proof or number names, or why it is refused."""
-    cards = Card.objects.all()
-    if lock:
-        cards = cards.select_for_update(of=("self",))
+    def card_by(**equals) -> Card | None:  # the ORM's filter(...).first(), without compiling it each time
+        return one_row(Card, lock=lock, **equals)
+
     if token:
         try:
             claims = tokens.read(token, now=now)
         except tokens.TokenError as exc:
             card = None
             if exc.claims.get("centre_id") == partner.centre_id:
-                card = cards.filter(pk=exc.claims.get("c"), centre_id=partner.centre_id).first()
+                card = card_by(pk=exc.claims.get("c"), centre_id=partner.centre_id)
             return Check.Method.QR, card, exc.reason
         if claims["centre_id"] != partner.centre_id:
             return Check.Method.QR, None, Check.Result.UNKNOWN
-        card = cards.filter(pk=claims["c"], centre_id=partner.centre_id).first()
+        card = card_by(pk=claims["c"], centre_id=partner.centre_id)
         if card is not None and card.number != claims.get("n"):
             return Check.Method.QR, card, Check.Result.TOKEN_INVALID
         return Check.Method.QR, card, None
@@ -477,7 +478,7 @@ def _read_card(*, partner: Partner, token: str, number: str, code: str, lock: bo
         raise refusal("number", _("This card number is mistyped: it must have %(n)s digits and its last digit must "
                                   "fit the others. Check it and type it again.") % {"n": tokens.NUMBER_LENGTH},
                       Code.NUMBER_MISTYPED)
-    card = cards.filter(number=number, centre_id=partner.centre_id).first()
+    card = card_by(number=number, centre_id=partner.centre_id)
     if not code:
         return Check.Method.NUMBER, card, None
     if card is not None and not tokens.code_matches(card_id=card.pk, secret=card.secret, code=code, now=now):

@@ -146,3 +146,24 @@ def test_a_views_identity_parts_are_made_with_a_new_entry_in_one_write(token, mo
     drf_request.user  # noqa: B018 - authenticates
     assert identity_part(drf_request, "email", lambda user: pytest.fail("built again")) == token.user.email
     assert writes == [tokens._entry_key(token.key)]
+
+
+def test_a_view_that_uses_each_token_once_makes_no_cache_entry(token, django_assert_num_queries):
+    class VoteLikeView:
+        cache_token_identity = False
+
+    request = APIRequestFactory().post("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    request.parser_context = {"view": VoteLikeView()}
+    with django_assert_num_queries(1):
+        user, _token = CachedTokenAuthentication().authenticate(request)
+    assert user.pk == token.user_id
+    assert cache.get(tokens._entry_key(token.key)) is None
+
+
+def test_the_token_query_refuses_unknown_tokens_and_inactive_people(token):
+    with pytest.raises(AuthenticationFailed):
+        _authenticate("f" * 40)
+    token.user.is_active = False
+    token.user.save()
+    with pytest.raises(AuthenticationFailed):
+        _authenticate(token.key)

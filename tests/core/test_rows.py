@@ -1,0 +1,92 @@
+"""core.rows.one_row: the instance the ORM's filter().first() gives, without compiling its SQL each time."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from rest_framework.authtoken.models import Token
+
+from core.rows import one_row
+from loyalty.models import Card
+from tests.factories import UserFactory
+from tests.loyalty.factories import CardFactory
+
+
+def _fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_a_row_is_the_same_instance_the_orm_loads():
+    card = CardFactory()
+    orm = Card.objects.filter(number=card.number, centre_id=card.centre_id).first()
+    row = one_row(Card, number=card.number, centre_id=card.centre_id)
+    assert isinstance(row, Card) and row.pk == card.pk
+    assert _fields(row) == _fields(orm)  # dates, datetimes (aware), foreign keys, choices: converted alike
+    assert not row._state.adding and row._state.db == "default"
+
+
+@pytest.mark.django_db
+def test_no_row_and_values_a_column_cannot_hold_find_nothing():
+    card = CardFactory()
+    assert one_row(Card, number="0000000000000000", centre_id=card.centre_id) is None
+    assert one_row(Card, pk="not-a-number", centre_id=card.centre_id) is None
+    assert one_row(Card, pk=None, centre_id=card.centre_id) is None
+
+
+@pytest.mark.django_db
+def test_a_related_row_is_joined_and_cached_as_select_related_would(django_assert_num_queries):
+    token = Token.objects.create(user=UserFactory())
+    with django_assert_num_queries(1):
+        found = one_row(Token, key=token.key, related="user")
+        assert found.user.email == token.user.email and found.created == token.created
+    assert _fields(found.user) == _fields(type(token.user).objects.get(pk=token.user_id))
+
+
+@pytest.mark.django_db
+def test_the_sql_is_built_once_per_shape(django_assert_num_queries):
+    card = CardFactory()
+    with django_assert_num_queries(2) as captured:
+        one_row(Card, pk=card.pk, centre_id=card.centre_id)
+        one_row(Card, pk=card.pk, centre_id=card.centre_id)
+    first, second = (q["sql"] for q in captured.captured_queries)
+    assert first == second and "ORDER BY" in first and "LIMIT 1" in first
+
+
+def test_only_a_non_null_foreign_key_can_be_joined():
+    with pytest.raises(ValueError, match="non-null foreign key"):
+        one_row(Card, pk=1, related="terms")  # nullable
+    with pytest.raises(ValueError, match="non-null foreign key"):
+        one_row(Card, pk=1, related="number")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_row_waits_for_the_other_transaction():
+    if not connection.features.has_select_for_update:
+        pytest.skip("row locks (select_for_update) need PostgreSQL")
+    card = CardFactory()
+    order: list[str] = []
+    locked = threading.Event()
+
+    def other() -> None:
+        from django.db import connections
+
+        try:
+            locked.wait(5)
+            with transaction.atomic():
+                one_row(Card, pk=card.pk, lock=True)
+                order.append("other")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with transaction.atomic():
+        one_row(Card, pk=card.pk, lock=True)
+        locked.set()
+        thread.join(0.5)  # the other transaction is blocked on the row meanwhile
+        order.append("first")
+    thread.join(5)
+    assert order == ["first", "other"]
