@@ -1,4 +1,4 @@
-"""One row by a few equal columns, as the ORM would return it, with the SQL built once per process.
+"""One row read by a few equal columns, or inserted, as the ORM would do it, with the SQL built once per process.
 
 Django compiles a queryset's SQL on every evaluation: for `Card.objects.filter(pk=…, centre_id=…).first()` the
 compiling (where, order, select, joins) costs more CPU than the query itself, and on the till's and the vote's hot
@@ -7,6 +7,9 @@ instance (every concrete field, the backend's and the fields' converters applied
 with one non-null foreign key joined in (`related="user"`, cached on the instance as `select_related` would) and
 the row locked (`lock=True`: `SELECT … FOR UPDATE OF` the model's own table). The SQL of each (model, columns,
 related, lock, database) is built once. Only equality on concrete columns; anything else uses the ORM.
+`insert_row(instance)` is `instance.save(force_insert=True)` for a model of one table with a database-made key
+(pre_save and post_save are sent, auto_now fields set), one prepared INSERT … RETURNING instead of the ORM's
+insert compiler (a tenth of a till check's CPU).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
 
@@ -111,3 +115,44 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
     if plan.related is not None:
         plan.related.set_cached_value(instances[0], instances[1])
     return instances[0]
+
+
+_inserts: dict[tuple, tuple[str, tuple[models.Field, ...], bool]] = {}
+
+
+def _insert_plan(model: type[models.Model], using: str) -> tuple[str, tuple[models.Field, ...], bool]:
+    key = (model, using)
+    plan = _inserts.get(key)
+    if plan is not None:
+        return plan
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    opts = model._meta
+    if opts.parents or not opts.pk.db_returning:
+        raise ValueError(f"{opts.label}: insert_row takes a model of one table with a database-made key")
+    fields = tuple(f for f in opts.concrete_fields if not f.primary_key)
+    returning = connection.features.can_return_columns_from_insert
+    # Every name comes from the model's _meta; the values are bound parameters.
+    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
+           f" VALUES ({', '.join(['%s'] * len(fields))})")
+    if returning:
+        sql += f" RETURNING {qn(opts.pk.column)}"
+    plan = _inserts[key] = (sql, fields, returning)
+    return plan
+
+
+def insert_row(instance: models.Model, *, using: str | None = None) -> None:
+    """Insert a new instance as `save(force_insert=True)` would (its key set from the database afterwards)."""
+    model = type(instance)
+    using = using or router.db_for_write(model, instance=instance)
+    sql, fields, returning = _insert_plan(model, using)
+    connection = connections[using]
+    pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(
+            cursor, model._meta.db_table, model._meta.pk.column)
+    setattr(instance, model._meta.pk.attname, pk)
+    instance._state.adding, instance._state.db = False, using
+    post_save.send(sender=model, instance=instance, created=True, update_fields=None, raw=False, using=using)

@@ -370,9 +370,12 @@ class Check(models.Model):
         LIMIT_REACHED = "limit_reached", _("the daily limit of this perk is reached")
         MONTHLY_LIMIT_REACHED = "monthly_limit_reached", _("the monthly limit of this perk is reached")
 
+    # No index of their own for card and partner: loyalty_check_daily_limit (card, …) and loyalty_check_partner_time
+    # (partner, …) lead with them, and every index is one more write on each check the tills record.
     card = models.ForeignKey(Card, on_delete=models.SET_NULL, null=True, blank=True, related_name="checks",
-                             verbose_name=_("card"))
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="checks", verbose_name=_("partner"))
+                             verbose_name=_("card"), db_index=False)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="checks", verbose_name=_("partner"),
+                                db_index=False)
     perk = models.ForeignKey(Perk, on_delete=models.PROTECT, null=True, blank=True, related_name="checks",
                              verbose_name=_("perk"))
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)

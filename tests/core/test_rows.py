@@ -8,10 +8,10 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
-from core.rows import one_row
+from core.rows import insert_row, one_row
 from loyalty.models import Card
 from tests.factories import UserFactory
-from tests.loyalty.factories import CardFactory
+from tests.loyalty.factories import CardFactory, CheckFactory
 
 
 def _fields(instance) -> dict:
@@ -90,3 +90,38 @@ def test_a_locked_row_waits_for_the_other_transaction():
         order.append("first")
     thread.join(5)
     assert order == ["first", "other"]
+
+
+@pytest.mark.django_db
+def test_an_inserted_row_is_what_save_would_store_and_signals_are_sent():
+    from django.db.models.signals import post_save, pre_save
+
+    from loyalty.models import Check
+
+    earlier = CheckFactory()
+    made = Check(card=earlier.card, partner=earlier.partner, result=Check.Result.VALID, method=Check.Method.QR,
+                 day=earlier.day)
+    sent: list[str] = []
+
+    def pre(sender, instance, **kwargs):
+        sent.append("pre")
+
+    def post(sender, instance, created, **kwargs):
+        sent.append(f"post created={created} pk={instance.pk is not None}")
+
+    pre_save.connect(pre, sender=Check)
+    post_save.connect(post, sender=Check)
+    try:
+        insert_row(made)
+    finally:
+        pre_save.disconnect(pre, sender=Check)
+        post_save.disconnect(post, sender=Check)
+    assert sent == ["pre", "post created=True pk=True"]
+    assert made.pk is not None and not made._state.adding and made.created_at is not None  # auto_now_add
+    stored = Check.objects.get(pk=made.pk)
+    assert _fields(stored) == _fields(made)
+
+
+def test_only_a_model_with_a_database_made_key_is_inserted():
+    with pytest.raises(ValueError, match="database-made key"):
+        insert_row(Token(key="x" * 40))
