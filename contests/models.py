@@ -523,16 +523,24 @@ class Vote(models.Model):
     to NULL; NULLs are distinct in a unique constraint, so anonymous votes keep counting.
     """
 
-    round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, related_name="votes", verbose_name=_("round"))
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="votes", verbose_name=_("entry"))
+    # Round, entry and round entry are held by one composite foreign key on PostgreSQL (vote_matches_round_entry:
+    # (round_entry, round, entry) -> the round entry's (id, round, entry), whose own keys hold the round and the
+    # entry), not by one constraint each: on voting day each constraint was one more key-share lock per vote on
+    # the same few hot rows. The vote's INSERT … SELECT takes all three ids from the round entry row itself
+    # (services._vote_insert_sql), so they agree on SQLite too. No index of the round's own: the unique (round,
+    # voter) and (round, entry) lead with it.
+    round = models.ForeignKey(VotingRound, on_delete=models.PROTECT, related_name="votes", verbose_name=_("round"),
+                              db_constraint=False, db_index=False)
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="votes", verbose_name=_("entry"),
+                              db_constraint=False)
     round_entry = models.ForeignKey(RoundEntry, on_delete=models.PROTECT, related_name="votes",
-                                    verbose_name=_("entry in the round"))
+                                    verbose_name=_("entry in the round"), db_constraint=False)
     voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="contest_votes", verbose_name=_("voter"))
     created_at = models.DateTimeField(_("cast at"), default=timezone.now)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("voided by"))
+                                  related_name="+", verbose_name=_("voided by"), db_index=False)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
 
     class Meta:
@@ -546,7 +554,11 @@ class Vote(models.Model):
                                    name="vote_void_has_reason",
                                    violation_error_message=_("A voided vote needs a reason.")),
         ]
-        indexes = [models.Index(fields=["round", "entry"], name="vote_round_entry")]
+        indexes = [
+            models.Index(fields=["round", "entry"], name="vote_round_entry"),
+            # Only voided votes have it: no index entry written for each vote cast.
+            models.Index(fields=["voided_by"], condition=Q(voided_by__isnull=False), name="vote_voided_by"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.entry}"

@@ -135,6 +135,14 @@ class TestEligibility:
             Vote.objects.create(round=voting_round, entry=b, voter=resident, round_entry=round_entry_of_a)
             connection.check_constraints()
 
+    @pytest.mark.skipif(connection.vendor != "postgresql", reason="the composite foreign key is PostgreSQL's")
+    def test_the_one_composite_key_also_refuses_a_round_entry_that_does_not_exist(self, contest, resident):
+        # Round, entry and round entry have no constraint each (one key-share lock per vote less on voting day).
+        voting_round, (a, *_rest) = round_with_entries(contest)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Vote.objects.create(round=voting_round, entry=a, voter=resident, round_entry_id=2**31 - 1)
+            connection.check_constraints()
+
 
 def client_for_page(user) -> Client:
     client = Client()
