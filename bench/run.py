@@ -11,13 +11,15 @@
    - voting day:       a burst of votes by distinct residents in one round (each request sent once; some residents
                        try twice at the same moment), then the votes recorded are counted;
    - dashboard:        the office dashboard of the centre with 100,000 cards and 1,000,000 checks (one client).
-4. Prints requests, throughput, p50/p95/p99 latency, each endpoint's share of the ceiling, and PASS/FAIL per goal;
+4. Prints requests, throughput, p50/p95/p99 latency, each endpoint's share of the ceiling (loaded again for
+   BENCH_CEILING_AROUND seconds right before and after the endpoint: the share is of their mean), and PASS/FAIL per goal;
    `--json FILE` writes every figure. Any 5xx, a lost or doubled vote, or a failed goal makes the exit status 1.
 
 Run it with `make bench`. Environment: BENCH_DURATION (s, default 20), BENCH_CONCURRENCY (client processes,
 default 2 x CPUs), BENCH_WORKERS (gunicorn workers, default 2 x CPUs + 1), BENCH_VOTERS (default 3000),
 BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PUBLIC_CACHE (0: public reads uncached, the "before" figures),
-BENCH_ONLY (comma-separated endpoint keys, e.g. "ceiling,verify").
+BENCH_ONLY (comma-separated endpoint keys, e.g. "ceiling,verify"), BENCH_CEILING_AROUND (s, default 5; 0: every
+share is of the first ceiling).
 """
 
 from __future__ import annotations
