@@ -28,6 +28,7 @@ M = TypeVar("M", bound=models.Model)
 class _Plan:
     sql: str
     fields: tuple[models.Field, ...]  # the WHERE columns, in order
+    ranges: tuple[tuple[int, int] | None, ...]  # an integer column's range (a value outside it finds nothing)
     parts: tuple[tuple[type[models.Model], tuple[str, ...], tuple], ...]  # model, attnames, (converter, col)s
     related: models.ForeignKey | None
 
@@ -45,6 +46,13 @@ def _columns(model: type[models.Model], alias: str, connection) -> tuple[list[st
         converters.append(tuple((convert, col) for convert in
                                 [*connection.ops.get_db_converters(col), *col.get_db_converters(connection)]))
     return select, tuple(f.attname for f in fields), tuple(converters)
+
+
+def _integer_range(field: models.Field, connection) -> tuple[int, int] | None:
+    while field.is_relation:  # a foreign key holds its target's type
+        field = field.target_field
+    internal = field.get_internal_type()
+    return connection.ops.integer_field_range(internal) if internal in connection.ops.integer_field_ranges else None
 
 
 def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None, lock: bool, using: str) -> _Plan:
@@ -73,6 +81,7 @@ def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None
     for field in where_fields:
         if not field.concrete:
             raise ValueError(f"{opts.label}.{field.name} is not a column")
+    ranges = tuple(_integer_range(f, connection) for f in where_fields)
     where = " AND ".join(f"t0.{qn(f.column)} = %s" for f in where_fields)
     # Every name above comes from the models' _meta; the values are bound parameters.
     sql = (f"SELECT {', '.join(select)} FROM {qn(opts.db_table)} t0{joins} WHERE {where}"  # noqa: S608
@@ -80,7 +89,7 @@ def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None
     if lock:
         sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else (
             " FOR UPDATE" if connection.features.has_select_for_update else "")
-    plan = _plans[key] = _Plan(sql, where_fields, tuple(parts), fk)
+    plan = _plans[key] = _Plan(sql, where_fields, ranges, tuple(parts), fk)
     return plan
 
 
@@ -93,9 +102,14 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
     names = tuple(sorted(equals))
     plan = _plan(model, names, related, lock, using)
     connection = connections[using]
+    params = []
     try:
-        params = [f.get_db_prep_value(f.to_python(equals[name]), connection, prepared=False)
-                  for f, name in zip(plan.fields, names, strict=True)]
+        for field, name, bounds in zip(plan.fields, names, plan.ranges, strict=True):
+            value = field.to_python(equals[name])
+            if bounds is not None and value is not None and not (
+                    (bounds[0] is None or value >= bounds[0]) and (bounds[1] is None or value <= bounds[1])):
+                return None  # as the ORM answers a lookup beyond the column's range: nothing
+            params.append(field.get_db_prep_value(value, connection, prepared=False))
     except (TypeError, ValueError, ValidationError):
         return None
     with connection.cursor() as cursor:

@@ -125,3 +125,11 @@ def test_an_inserted_row_is_what_save_would_store_and_signals_are_sent():
 def test_only_a_model_with_a_database_made_key_is_inserted():
     with pytest.raises(ValueError, match="database-made key"):
         insert_row(Token(key="x" * 40))
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_columns_range_finds_nothing_as_the_orm_answers():
+    card = CardFactory()
+    assert Card.objects.filter(pk=2**70, centre_id=card.centre_id).first() is None
+    assert one_row(Card, pk=2**70, centre_id=card.centre_id) is None
+    assert one_row(Card, pk=-(2**70), centre_id=card.centre_id) is None
