@@ -216,6 +216,9 @@ def axe():
     def run(page) -> list[dict]:
         # Through the DevTools protocol (evaluate), which the page's Content-Security-Policy does not govern; an
         # inline <script> tag would be refused by it.
+        from tests.e2e.helpers import settle_animations
+
+        settle_animations(page)
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         return [

@@ -33,3 +33,14 @@ def log_in(page, email: str, password: str, lang: str = "pl") -> None:
 def log_out(page) -> None:
     page.locator("header form[action$='/konto/wyloguj/'] button").click()
     page.wait_for_load_state()
+
+
+def settle_animations(page) -> None:
+    """Wait (2 s at most) for the page's finite animations and transitions to end, so that axe-core reads final
+    colours: a map popup fading in (Leaflet's 0.2 s opacity) was once read as low-contrast text."""
+    page.evaluate("""async () => {
+        const finite = document.getAnimations().filter(
+            a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+        await Promise.race([Promise.all(finite.map(a => a.finished.catch(() => null))),
+                            new Promise(done => setTimeout(done, 2000))]);
+    }""")

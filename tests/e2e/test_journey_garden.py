@@ -23,7 +23,7 @@ from centres.selectors import today
 from gardens.models import AestheticRule, Attachment, GardenApplication
 from gardens.pdf import verification_url
 from tests.e2e.conftest import AXE_JS
-from tests.e2e.helpers import choose_language, log_in, log_out, t
+from tests.e2e.helpers import choose_language, log_in, log_out, settle_animations, t
 from tests.factories import PASSWORD, BusinessFactory, MembershipFactory, StaffFactory, StreetFactory, ZoneFactory
 from tests.gardens.factories import RuleFactory, SeasonFactory, TierFactory, png_bytes, rate
 
@@ -65,6 +65,7 @@ def axe_violations(page) -> list[dict]:
     """axe-core's serious and critical violations. Evaluated through the DevTools protocol, which the page's
     Content-Security-Policy (no inline scripts) does not block, unlike an injected <script> tag."""
     source = AXE_JS.read_text(encoding="utf-8")
+    settle_animations(page)
     page.evaluate("() => {" + source + "\n}")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}

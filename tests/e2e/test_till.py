@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from loyalty import tokens
 from loyalty.models import Check
 from tests.e2e.conftest import ARTIFACTS, AXE_JS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.helpers import settle_animations
 from tests.factories import BusinessFactory, MembershipFactory, UserFactory
 from tests.loyalty.factories import CardFactory, PartnerFactory, PerkFactory
 
@@ -80,6 +81,7 @@ def qr_video(token: str, path: Path, *, size: int = 480, frames: int = 10) -> Pa
 def axe_under_csp(page) -> list[dict]:
     """axe-core's serious and critical violations, injected through the DevTools protocol (which the page's CSP
     does not govern, unlike the conftest fixture's inline script tag)."""
+    settle_animations(page)
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
