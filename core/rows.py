@@ -14,6 +14,7 @@ insert compiler (a tenth of a till check's CPU).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,12 +29,9 @@ M = TypeVar("M", bound=models.Model)
 class _Plan:
     sql: str
     fields: tuple[models.Field, ...]  # the WHERE columns, in order
-    ranges: tuple[tuple[int, int] | None, ...]  # an integer column's range (a value outside it finds nothing)
+    ranges: tuple[tuple[int, int] | None, ...]  # an integer column's (min, max): a value outside finds nothing
     parts: tuple[tuple[type[models.Model], tuple[str, ...], tuple], ...]  # model, attnames, (converter, col)s
     related: models.ForeignKey | None
-
-
-_plans: dict[tuple, _Plan] = {}
 
 
 def _columns(model: type[models.Model], alias: str, connection) -> tuple[list[str], tuple[str, ...], tuple]:
@@ -55,11 +53,8 @@ def _integer_range(field: models.Field, connection) -> tuple[int, int] | None:
     return connection.ops.integer_field_range(internal) if internal in connection.ops.integer_field_ranges else None
 
 
+@functools.cache  # one plan per (model, columns, related, lock, database), for the life of the process
 def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None, lock: bool, using: str) -> _Plan:
-    key = (model, names, related, lock, using)
-    plan = _plans.get(key)
-    if plan is not None:
-        return plan
     connection = connections[using]
     qn = connection.ops.quote_name
     opts = model._meta
@@ -89,8 +84,7 @@ def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None
     if lock:
         sql += " FOR UPDATE OF t0" if connection.features.has_select_for_update_of else (
             " FOR UPDATE" if connection.features.has_select_for_update else "")
-    plan = _plans[key] = _Plan(sql, where_fields, ranges, tuple(parts), fk)
-    return plan
+    return _Plan(sql, where_fields, ranges, tuple(parts), fk)
 
 
 def one_row(model: type[M], *, related: str | None = None, lock: bool = False, using: str | None = None,
@@ -106,8 +100,7 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
     try:
         for field, name, bounds in zip(plan.fields, names, plan.ranges, strict=True):
             value = field.to_python(equals[name])
-            if bounds is not None and value is not None and not (
-                    (bounds[0] is None or value >= bounds[0]) and (bounds[1] is None or value <= bounds[1])):
+            if bounds is not None and value is not None and not bounds[0] <= value <= bounds[1]:
                 return None  # as the ORM answers a lookup beyond the column's range: nothing
             params.append(field.get_db_prep_value(value, connection, prepared=False))
     except (TypeError, ValueError, ValidationError):
@@ -131,14 +124,8 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
     return instances[0]
 
 
-_inserts: dict[tuple, tuple[str, tuple[models.Field, ...], bool]] = {}
-
-
+@functools.cache
 def _insert_plan(model: type[models.Model], using: str) -> tuple[str, tuple[models.Field, ...], bool]:
-    key = (model, using)
-    plan = _inserts.get(key)
-    if plan is not None:
-        return plan
     connection = connections[using]
     qn = connection.ops.quote_name
     opts = model._meta
@@ -151,8 +138,7 @@ def _insert_plan(model: type[models.Model], using: str) -> tuple[str, tuple[mode
            f" VALUES ({', '.join(['%s'] * len(fields))})")
     if returning:
         sql += f" RETURNING {qn(opts.pk.column)}"
-    plan = _inserts[key] = (sql, fields, returning)
-    return plan
+    return sql, fields, returning
 
 
 def insert_row(instance: models.Model, *, using: str | None = None) -> None:

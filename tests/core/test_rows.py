@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
+from core import rows
 from core.rows import insert_row, one_row
 from loyalty.models import Card
 from tests.factories import UserFactory
@@ -53,6 +54,12 @@ def test_the_sql_is_built_once_per_shape(django_assert_num_queries):
         one_row(Card, pk=card.pk, centre_id=card.centre_id)
     first, second = (q["sql"] for q in captured.captured_queries)
     assert first == second and "ORDER BY" in first and "LIMIT 1" in first
+    rows._plan.cache_clear()
+    one_row(Card, pk=card.pk + 1, centre_id=card.centre_id)
+    one_row(Card, pk=card.pk + 2, centre_id=card.centre_id)  # other values, same shape: the same plan
+    assert rows._plan.cache_info().misses == 1
+    one_row(Card, number=card.number, centre_id=card.centre_id)  # another shape: a plan of its own
+    assert rows._plan.cache_info().misses == 2
 
 
 def test_only_a_non_null_foreign_key_can_be_joined():
