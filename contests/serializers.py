@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import ChoiceLabel, datetime_text, label_text, percent_text
+from core.serializers import PlainFieldsSerializer
 
 from .models import Contest, Criterion, Entry, EntryImage, Nomination, Phase, Score, Vote, VotingRound
 
@@ -185,7 +186,7 @@ def _label(model, name: str):
 
 # A vote's fields are declared, not built from the model as a ModelSerializer does on every request (6 % of a
 # vote's CPU on voting day). One vote per round is the service's (and the database's) rule.
-class VoteSerializer(serializers.Serializer):
+class VoteSerializer(PlainFieldsSerializer):
     id = serializers.IntegerField(read_only=True)
     round = IdField(queryset=VotingRound.objects.all(), error_messages=SERVICE_ERROR)
     entry = IdField(queryset=Entry.objects.all(), error_messages=SERVICE_ERROR)

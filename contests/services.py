@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from centres.selectors import is_staff_of
 from core.errors import Code, refusal
+from core.rows import prepared_cursor
 from core.uploads import IMAGE, PDF, check_upload
 from core.workflow import Move, Workflow
 
@@ -492,7 +493,7 @@ def _insert_vote(facts: selectors.RoundFacts, *, entry_id: int, voter, now: dt.d
               "voter": voter.pk, "eligibility": facts.eligibility,
               "now": connection.ops.adapt_datetimefield_value(now)}
     params = [m.value if isinstance(m, _Constant) else values[m] for m in marked]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return (row[0], row[1]) if row else None

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from centres.models import Business
 from core import formats
 from core.fields import ChoiceLabel, date_text, datetime_text, label_text
+from core.serializers import PlainFieldsSerializer
 
 from .models import Card, Check, Partner, Perk
 
@@ -145,7 +146,7 @@ class CardActionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
 
-class VerifyRequestSerializer(serializers.Serializer):
+class VerifyRequestSerializer(PlainFieldsSerializer):
     token = serializers.CharField(max_length=1000, required=False, allow_blank=True,
                                   help_text="The scanned QR token (proves the card).")
     number = serializers.CharField(max_length=40, required=False, allow_blank=True,

@@ -22,7 +22,7 @@ from centres.selectors import is_staff_of, membership_role
 from core.cache import cached_value
 from core.dates import today
 from core.errors import Code, deny, refusal, refuse
-from core.rows import insert_row, one_row
+from core.rows import insert_row, one_row, prepared_cursor
 from core.workflow import Move, Workflow
 
 from . import tokens
@@ -603,7 +603,7 @@ def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.dat
            f"RETURNING {qn(Check._meta.pk.column)}, {col['accepted']}, {col['refusal']}")
     date = ops.adapt_datefield_value
     all_params = [*params, *case_params, date(day), perk.pk, date(day.replace(day=1)), date(day), holder_id]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, all_params)
         pk, accepted, refusal_code = cursor.fetchone()
     check.pk, check.accepted, check.refusal = pk, bool(accepted), refusal_code

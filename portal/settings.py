@@ -110,6 +110,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A hot hand-written statement (core.rows.prepared_cursor) is prepared on a connection after this many runs
+    # there; empty turns it off (a transaction pooler that does not keep prepared statements). The ORM's queries
+    # are never prepared (Django binds their parameters on the client).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = env.int(
+        "DATABASE_PREPARE_THRESHOLD", default=5) if env.str("DATABASE_PREPARE_THRESHOLD", default="5") else None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -140,3 +140,30 @@ def test_an_id_beyond_the_columns_range_finds_nothing_as_the_orm_answers():
     assert Card.objects.filter(pk=2**70, centre_id=card.centre_id).first() is None
     assert one_row(Card, pk=2**70, centre_id=card.centre_id) is None
     assert one_row(Card, pk=-(2**70), centre_id=card.centre_id) is None
+
+
+@pytest.mark.django_db
+def test_a_hot_statement_is_kept_prepared_on_postgresql_and_still_counted(django_assert_num_queries):
+    """Django binds parameters on the client, so PostgreSQL planned the till's statements anew each time;
+    prepared_cursor binds them on the server and psycopg keeps one prepared after prepare_threshold runs."""
+    card = CardFactory()
+    threshold = connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold")
+    with django_assert_num_queries(8):
+        for _ in range(8):
+            assert one_row(Card, pk=card.pk) == card
+    if connection.vendor != "postgresql":
+        return
+    assert threshold is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ['SELECT t0."id"%FROM "loyalty_card" t0%'])
+        assert cursor.fetchall(), "the card's look-up was not prepared"
+
+
+@pytest.mark.django_db
+def test_a_prepared_cursor_translates_database_errors_as_django_does():
+    from django.db import IntegrityError
+
+    card = CardFactory()
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.prepared_cursor() as cursor:
+        cursor.execute(f'INSERT INTO {Card._meta.db_table} (id) VALUES (%s)', [card.pk])
