@@ -174,8 +174,8 @@ def prepared_cursor(using: str | None = None) -> Iterator[Any]:
     cursor. It is wrapped as Django wraps its cursors: database errors translated, queries logged and counted
     (`assertNumQueries`), the health check and the connection's time zone applied."""
     connection = connections[using or "default"]
-    server_binding = getattr(_postgresql_backend(), "ServerBindingCursor", None)
-    if connection.vendor != "postgresql" or server_binding is None:
+    backend = _postgresql_backend() if connection.vendor == "postgresql" else None
+    if not hasattr(backend, "ServerBindingCursor"):  # not PostgreSQL, or psycopg 2
         with connection.cursor() as cursor:
             yield cursor
         return
@@ -183,8 +183,7 @@ def prepared_cursor(using: str | None = None) -> Iterator[Any]:
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
-        raw = server_binding(connection.connection)
-        backend = _postgresql_backend()
+        raw = backend.ServerBindingCursor(connection.connection)
         if connection.timezone != connection.connection.adapters.get_loader(
                 backend.TIMESTAMPTZ_OID, backend.Format.TEXT).timezone:
             backend.register_tzloader(connection.timezone, raw)
@@ -195,8 +194,6 @@ def prepared_cursor(using: str | None = None) -> Iterator[Any]:
 
 @functools.cache
 def _postgresql_backend() -> Any:
-    try:
-        from django.db.backends.postgresql import base
-    except ImportError:  # the driver is not installed: SQLite only
-        return None
+    from django.db.backends.postgresql import base  # imported only once a PostgreSQL connection exists
+
     return base
