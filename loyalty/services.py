@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -495,11 +496,12 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
     Limits count the holder's uses on all their cards. `perks` are all the partner's perks in the till's order
     when the caller has them (the API keeps them with the till's identity), else from the cache.
 
-    Round trips: a check that uses no limited perk reads the card and inserts the check, each statement on its
-    own (no explicit transaction: there is nothing to keep consistent between them). A perk with a daily or
-    monthly limit: BEGIN, the card locked (SELECT … FOR UPDATE), one INSERT … SELECT that counts the holder's
-    uses after the lock (a new snapshot, so it sees a use committed by a concurrent check that held the lock)
-    and records the check with its outcome, COMMIT — two uses at once cannot both take the last one."""
+    Round trips: a check reads the card and inserts the check, each statement on its own (no explicit
+    transaction: there is nothing to keep consistent between them). With a perk that has a daily or monthly
+    limit, on PostgreSQL the INSERT itself decides the use: it calls loyalty_perk_use_refusal (migration 0005),
+    which locks the holder (an advisory lock held until the check is committed) and counts their uses in a
+    snapshot taken after the lock — two uses at once cannot both take the last one, on one card or on two of
+    the same holder. Elsewhere (SQLite): BEGIN, the card locked, the counting INSERT, COMMIT."""
     day = today()
     every = perks if perks is not None else _partner_perks(partner)
     perks = [p for p in every if p.pk == perk_id or (
@@ -510,7 +512,7 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
     token, code = (token or "").strip(), (code or "").strip()
     limited = (perk is not None and (perk.daily_limit_per_card is not None or perk.monthly_limit is not None)
                and bool(token or code) and perk.applies_on(day) and partner.is_current_on(day))
-    if limited:
+    if limited and not _counts_in_the_insert():
         with transaction.atomic():
             return _verify(user=user, partner=partner, token=token, number=number, code=code, perk=perk,
                            perks=perks, day=day, lock=True)
@@ -564,52 +566,63 @@ def _verify(*, user: User, partner: Partner, token: str, number: str, code: str,
         refusal_text=str(Check.Refusal(refusal_code).label) if refusal_code else "")
 
 
+def _counts_in_the_insert() -> bool:
+    """Whether the database decides a limited perk's use inside the check's INSERT (PostgreSQL, migration 0005)."""
+    return connection.vendor == "postgresql"
+
+
 def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.date) -> None:
     """Record a use of a limited perk with `accepted` and `refusal` decided by the database from the holder's
-    accepted uses of the perk today and this month (all their cards), in the same INSERT … SELECT … RETURNING.
-    The caller holds the card's lock; this statement's snapshot is taken after it. The count reads the partial
-    index loyalty_check_accepted_uses (perk, card, day) only."""
-    qn = connection.ops.quote_name
-    table, card_table = qn(Check._meta.db_table), qn(Card._meta.db_table)
-    col = {f.attname: qn(f.column) for f in Check._meta.concrete_fields}
-    cases, case_params = [], []
-    if perk.daily_limit_per_card is not None:
-        cases.append("WHEN n.today >= %s THEN %s")
-        case_params += [perk.daily_limit_per_card, Check.Refusal.LIMIT_REACHED.value]
-    if perk.monthly_limit is not None:
-        cases.append("WHEN n.month >= %s THEN %s")
-        case_params += [perk.monthly_limit, Check.Refusal.MONTHLY_LIMIT_REACHED.value]
-    columns, values, params = [], [], []
-    for f in Check._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        columns.append(qn(f.column))
-        if f.attname == "accepted":
-            values.append("(u.refusal = '')")
-        elif f.attname == "refusal":
-            values.append("u.refusal")
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(f.pre_save(check, True), connection))
-    ops = connection.ops
-    holder, card_pk = qn(Card._meta.get_field("holder").column), qn(Card._meta.pk.column)
-    # Names come from the models' _meta and every value is a bound parameter.
-    uses = (f"SELECT COALESCE(SUM(CASE WHEN c.{col['day']} = %s THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS month"  # noqa: S608
-            f" FROM {table} c WHERE c.{col['perk_id']} = %s AND c.{col['accepted']}"
-            f" AND c.{col['day']} >= %s AND c.{col['day']} <= %s"
-            f" AND c.{col['card_id']} IN (SELECT k.{card_pk} FROM {card_table} k WHERE k.{holder} = %s)")
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM "  # noqa: S608
-           f"(SELECT CASE {' '.join(cases)} ELSE '' END AS refusal FROM ({uses}) n) u "
-           f"RETURNING {qn(Check._meta.pk.column)}, {col['accepted']}, {col['refusal']}")
-    date = ops.adapt_datefield_value
-    all_params = [*params, *case_params, date(day), perk.pk, date(day.replace(day=1)), date(day), holder_id]
+    accepted uses of the perk today and this month (all their cards), in the same INSERT … RETURNING. On
+    PostgreSQL the statement locks the holder itself (loyalty_perk_use_refusal); elsewhere the caller holds the
+    card's lock and this statement's snapshot is taken after it. The count reads the partial index
+    loyalty_check_accepted_uses (perk, card, day) only."""
+    sql, fields = _counted_insert_plan(connection.alias)
+    date = connection.ops.adapt_datefield_value
+    params = [f.get_db_prep_save(f.pre_save(check, True), connection) for f in fields]
+    refusals = [Check.Refusal.LIMIT_REACHED.value, Check.Refusal.MONTHLY_LIMIT_REACHED.value]
+    if _counts_in_the_insert():
+        params += [holder_id, perk.pk, date(day), perk.daily_limit_per_card, perk.monthly_limit, *refusals]
+    else:
+        params += [perk.daily_limit_per_card, perk.daily_limit_per_card, refusals[0],
+                   perk.monthly_limit, perk.monthly_limit, refusals[1],
+                   date(day), perk.pk, date(day.replace(day=1)), date(day), holder_id]
     with prepared_cursor(connection.alias) as cursor:
-        cursor.execute(sql, all_params)
+        cursor.execute(sql, params)
         pk, accepted, refusal_code = cursor.fetchone()
     check.pk, check.accepted, check.refusal = pk, bool(accepted), refusal_code
     check._state.adding, check._state.db = False, connection.alias
     post_save.send(sender=Check, instance=check, created=True, update_fields=None, raw=False,
                    using=connection.alias)
+
+
+@functools.cache  # one statement per database, for the life of the process
+def _counted_insert_plan(alias: str) -> tuple[str, tuple]:
+    """The counting INSERT … SELECT … RETURNING of a check and the fields bound before the refusal's parameters
+    (every check column but the key, `accepted` and `refusal`, which the statement computes)."""
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    table, card_table = qn(Check._meta.db_table), qn(Card._meta.db_table)
+    col = {f.attname: qn(f.column) for f in Check._meta.concrete_fields}
+    fields = tuple(f for f in Check._meta.concrete_fields
+                   if not f.primary_key and f.attname not in ("accepted", "refusal"))
+    columns = [*(qn(f.column) for f in fields), col["accepted"], col["refusal"]]
+    values = [*(["%s"] * len(fields)), "(u.refusal = '')", "u.refusal"]
+    if conn.vendor == "postgresql":
+        decided = "SELECT loyalty_perk_use_refusal(%s, %s, %s, %s, %s, %s, %s) AS refusal"
+    else:
+        holder, card_pk = qn(Card._meta.get_field("holder").column), qn(Card._meta.pk.column)
+        # Names come from the models' _meta and every value is a bound parameter.
+        uses = (f"SELECT COALESCE(SUM(CASE WHEN c.{col['day']} = %s THEN 1 ELSE 0 END), 0) AS today,"  # noqa: S608
+                f" COUNT(*) AS month FROM {table} c WHERE c.{col['perk_id']} = %s AND c.{col['accepted']}"
+                f" AND c.{col['day']} >= %s AND c.{col['day']} <= %s"
+                f" AND c.{col['card_id']} IN (SELECT k.{card_pk} FROM {card_table} k WHERE k.{holder} = %s)")
+        decided = ("SELECT CASE WHEN %s IS NOT NULL AND n.today >= %s THEN %s"  # noqa: S608
+                   " WHEN %s IS NOT NULL AND n.month >= %s THEN %s ELSE '' END AS refusal"
+                   f" FROM ({uses}) n")
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM ({decided}) u"  # noqa: S608
+           f" RETURNING {qn(Check._meta.pk.column)}, {col['accepted']}, {col['refusal']}")
+    return sql, fields
 
 
 def _partner_perks(partner: Partner) -> list[Perk]:

@@ -230,3 +230,50 @@ def test_daily_limit_holds_under_two_concurrent_uses(centre, zone):
     assert sorted(outcomes) == [False, True]
     assert Check.objects.filter(perk=perk, accepted=True).count() == 1
     assert Perk.objects.get(pk=perk.pk).daily_limit_per_card == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the counting INSERT's lock is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_use_waits_for_a_use_in_flight_on_another_card_of_the_same_holder_and_counts_it(centre, zone):
+    """A concurrent use holds the holder's lock with its row not yet committed: the second check waits for it,
+    then counts it (a snapshot taken after the lock), so the last use of the day goes once, across two cards."""
+    from django.db import connections
+
+    partner = PartnerFactory(centre=centre)
+    till = MembershipFactory(business=partner.business, role="till").user
+    perk = PerkFactory(partner=partner, daily_limit_per_card=1)
+    holder = UserFactory()
+    # An earlier card (reissued: its uses still count) and the live one.
+    first = CardFactory(centre=centre, holder=holder, status="revoked")
+    second = CardFactory(centre=centre, holder=holder)
+    token = token_of(second)
+    other = connections.create_connection("default")  # the use in flight, on a connection of its own
+    outcome: list[bool] = []
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(1280266329, hashint8(%s))", [holder.pk])
+        with other.cursor() as cursor:
+            cursor.execute("INSERT INTO loyalty_check (card_id, partner_id, perk_id, result, method, accepted, "
+                           "refusal, checked_by_id, day, created_at, flagged) VALUES "
+                           "(%s, %s, %s, 'valid', 'qr', true, '', %s, %s, now(), false)",
+                           [first.pk, partner.pk, perk.pk, till.pk, dt.date.today()])
+
+        def use() -> None:
+            try:
+                outcome.append(services.verify_card(user=till, partner=partner, token=token,
+                                                    perk_id=perk.pk).accepted)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=use)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive(), "the second use did not wait for the holder's lock"
+        other.commit()
+        thread.join(10)
+    finally:
+        other.close()
+    assert outcome == [False]
+    assert Check.objects.filter(perk=perk, accepted=True).count() == 1
+    assert Check.objects.get(card=second).refusal == "limit_reached"
