@@ -24,6 +24,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return client
 
+    def decode(self, raw: bytes):
+        """A value as stored by this cache, read by a script (core.throttling.read_and_count)."""
+        return self._serializer.loads(raw)
+
 
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params) -> None:

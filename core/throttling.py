@@ -9,6 +9,11 @@ longest wait of the refusing scopes, computed as DRF does). DRF's classes cost a
 the request's scopes are one Lua script on Redis (sorted sets of request times, atomic, so two requests at once
 cannot both take the last place), or a get_many and set_many on any other cache (local memory in development).
 
+`read_and_count(names, limits)` is the same script with cache reads in front: the token authentication reads
+the till's cached identity and counts the request's throttles in one round trip (core.tokens), and
+`RateThrottles` then takes those answers instead of asking again. The scripts run by their SHA1 (EVALSHA, loaded
+once), not by sending their text with each call.
+
 `fixed_window_hits` counts fixed windows (INCR + EXPIRE) for several limits in one pipeline: the till's typed-number
 limits per till account and per partner (loyalty.throttles).
 """
@@ -18,6 +23,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -26,27 +32,36 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 _PREFIX = "rate"
 
-# KEYS: one sorted set per scope. ARGV: now, a unique member, then (limit, duration) per key.
-# Answers per key: "" when counted, else "<oldest time>:<count>" (strings: Lua numbers would be truncated).
+# KEYS: the plain keys to read (ARGV[1] of them), then one sorted set per scope. ARGV: the number of plain keys,
+# now, a unique member, then (limit, duration) per sorted set. Answers: each plain key's value (nil when
+# missing), then per sorted set "" when counted, else "<oldest time>:<count>" (strings: Lua numbers would be
+# truncated).
 _SLIDING_SCRIPT = """
-local now = tonumber(ARGV[1])
+local reads = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
 local out = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[1 + 2 * i])
-  local duration = tonumber(ARGV[2 + 2 * i])
+for i = 1, reads do
+  out[i] = redis.call('GET', KEYS[i])
+end
+for i = reads + 1, #KEYS do
+  local key = KEYS[i]
+  local j = i - reads
+  local limit = tonumber(ARGV[2 + 2 * j])
+  local duration = tonumber(ARGV[3 + 2 * j])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
   local count = redis.call('ZCARD', key)
   if count >= limit then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     out[i] = (oldest[2] or '') .. ':' .. count
   else
-    redis.call('ZADD', key, now, ARGV[2])
+    redis.call('ZADD', key, now, ARGV[3])
     redis.call('EXPIRE', key, math.ceil(duration))
     out[i] = ''
   end
 end
 return out
 """
+_scripts: dict[int, object] = {}  # one registered script (EVALSHA) per redis-py client
 
 
 @dataclass(frozen=True)
@@ -77,25 +92,44 @@ def sliding_window_hits(limits: list[Limit], *, now: float | None = None) -> lis
     """Count one request against each limit (sliding windows); per limit (allowed, wait if refused)."""
     if not limits:
         return []
+    return read_and_count([], limits, now=now)[1]
+
+
+def read_and_count(names: list[str], limits: list[Limit], *, now: float | None = None,
+                   ) -> tuple[dict[str, Any], list[tuple[bool, float | None]]]:
+    """`cache.get_many(names)` and `sliding_window_hits(limits)` in one round trip on Redis (one script), in two
+    calls on any other cache."""
     now = time.time() if now is None else now
     client = _redis()
-    if client is not None:
-        keys = [cache.make_and_validate_key(f"{_PREFIX}:{limit.name}") for limit in limits]
-        args: list = [repr(now), f"{now!r}:{uuid.uuid4().hex}"]
-        for limit in limits:
-            args += [limit.allowed, limit.seconds]
-        answers = client.eval(_SLIDING_SCRIPT, len(keys), *keys, *args)
-        out = []
-        for limit, answer in zip(limits, answers, strict=True):
-            answer = answer.decode() if isinstance(answer, bytes) else answer
-            if not answer:
-                out.append((True, None))
-                continue
-            oldest, count = answer.rsplit(":", 1)
-            out.append((False, _sliding_wait(now, limit.seconds, limit.allowed,
-                                              float(oldest) if oldest else None, int(count))))
-        return out
-    # Any other cache: DRF's lists of request times, newest first, read and written in one call each.
+    decode = getattr(getattr(cache, "_cache", None), "decode", None)
+    if client is None or (names and decode is None):
+        return (cache.get_many(names) if names else {}), _sliding_elsewhere(limits, now)
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_SLIDING_SCRIPT)
+    keys = [cache.make_and_validate_key(name) for name in names]
+    keys += [cache.make_and_validate_key(f"{_PREFIX}:{limit.name}") for limit in limits]
+    args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}"]
+    for limit in limits:
+        args += [limit.allowed, limit.seconds]
+    answers = script(keys=keys, args=args, client=client)
+    found = {name: decode(raw) for name, raw in zip(names, answers, strict=False) if raw is not None}
+    out = []
+    for limit, answer in zip(limits, answers[len(names):], strict=True):
+        answer = answer.decode() if isinstance(answer, bytes) else answer
+        if not answer:
+            out.append((True, None))
+            continue
+        oldest, count = answer.rsplit(":", 1)
+        out.append((False, _sliding_wait(now, limit.seconds, limit.allowed,
+                                          float(oldest) if oldest else None, int(count))))
+    return found, out
+
+
+def _sliding_elsewhere(limits: list[Limit], now: float) -> list[tuple[bool, float | None]]:
+    """Any other cache: DRF's lists of request times, newest first, read and written in one call each."""
+    if not limits:
+        return []
     names = [f"{_PREFIX}:{limit.name}" for limit in limits]
     found = cache.get_many(names)
     out, changed = [], {}
@@ -141,13 +175,24 @@ def fixed_window_hits(limits: list[Limit], *, now: float | None = None) -> list[
 
 
 class RateThrottles(BaseThrottle):
-    """DRF's AnonRateThrottle, UserRateThrottle and ScopedRateThrottle in one round trip (see the module)."""
+    """DRF's AnonRateThrottle, UserRateThrottle and ScopedRateThrottle in one round trip (see the module).
+
+    When the token authentication already counted this request's limits in its own round trip (a token this web
+    process has seen: core.tokens), their answers are taken as they are. Such a request is counted before the
+    view's permissions are checked, where DRF counts after them: a refused request of a known user counts
+    against that user's own rates, which only makes them stricter."""
 
     def _limits(self, request, view) -> list[Limit]:
-        rates = SimpleRateThrottle.THROTTLE_RATES
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
-        ident = str(user.pk) if signed_in else self.get_ident(request)
+        return self.limits_for(view, ident=str(user.pk) if signed_in else self.get_ident(request),
+                               signed_in=signed_in)
+
+    @classmethod
+    def limits_for(cls, view, *, ident: str, signed_in: bool) -> list[Limit]:
+        """The limits a request of this client (`ident`: the user's id when signed in, else the address) to this
+        view counts against."""
+        rates = SimpleRateThrottle.THROTTLE_RATES
         wanted = [] if signed_in else ["anon"]
         wanted.append("user")
         scope = getattr(view, "throttle_scope", None)
@@ -155,11 +200,11 @@ class RateThrottles(BaseThrottle):
         for name in wanted:
             if name not in rates:
                 raise ImproperlyConfigured(f"No default throttle rate set for '{name}' scope")
-            limits.append(self._limit(name, rates[name], ident))
+            limits.append(cls._limit(name, rates[name], ident))
         if scope:
             if scope not in rates:
                 raise ImproperlyConfigured(f"No default throttle rate set for '{scope}' scope")
-            limits.append(self._limit(scope, rates[scope], ident))
+            limits.append(cls._limit(scope, rates[scope], ident))
         return [limit for limit in limits if limit is not None]
 
     @staticmethod
@@ -169,11 +214,25 @@ class RateThrottles(BaseThrottle):
             return None
         return Limit(f"{scope}:{ident}", allowed, seconds)
 
+    @staticmethod
+    def used_by(view) -> bool:
+        classes = getattr(view, "throttle_classes", ())
+        return any(isinstance(c, type) and issubclass(c, RateThrottles) for c in classes)
+
     def allow_request(self, request, view) -> bool:
-        answers = sliding_window_hits(self._limits(request, view))
+        limits = self._limits(request, view)
+        counted = dict(zip(*getattr(request, COUNTED_ATTRIBUTE, ((), ())), strict=True))
+        # Limits counted with the identity keep their answers; any other (a scope a view sets later, in
+        # get_throttles) is counted now.
+        fresh = iter(sliding_window_hits([limit for limit in limits if limit not in counted]))
+        answers = [counted[limit] if limit in counted else next(fresh) for limit in limits]
         self._waits = [wait for allowed, wait in answers if not allowed]
         return not any(not allowed for allowed, _wait in answers)
 
     def wait(self) -> float | None:
         waits = [w for w in self._waits if w is not None]
         return max(waits, default=None)
+
+
+# Set on a DRF request by an authentication that counted its limits: (limits, answers).
+COUNTED_ATTRIBUTE = "_rate_limits_counted"

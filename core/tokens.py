@@ -31,6 +31,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from core.rows import one_row
+from core.throttling import COUNTED_ATTRIBUTE, RateThrottles, read_and_count
 
 IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
@@ -138,6 +139,12 @@ m2m_changed.connect(_on_m2m, dispatch_uid="core.tokens.m2m_changed")
 
 # --- The cached authentication ---------------------------------------------------------------------------
 
+# The user of each token entry this process has authenticated (a token's user never changes while its entry
+# lives: a token saved bumps the identity version); forgotten wholesale beyond _USERS_KEPT entries.
+_user_of_entry: dict[str, int] = {}
+_USERS_KEPT = 50_000
+
+
 def _entry_key(key: str) -> str:
     return _ENTRY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
@@ -154,13 +161,23 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
         view = context.get("view")
         self._parts = getattr(view, "identity_parts", None) or {}
         self._cached = getattr(view, "cache_token_identity", True)
-        return super().authenticate(request)
+        self._view = view
+        self._counted = None
+        answer = super().authenticate(request)
+        if self._counted is not None:
+            setattr(request, COUNTED_ATTRIBUTE, self._counted)  # RateThrottles takes these answers
+        return answer
 
     def authenticate_credentials(self, key):
         if not getattr(self, "_cached", True):  # the view uses tokens once each: the plain query, no cache
             return ExpiringTokenAuthentication.authenticate_credentials(self, key)
         entry_key = _entry_key(key)
-        found = cache.get_many([_VERSION_KEY, entry_key])
+        # A token this process has seen names its user: the view's throttles are counted in the same round
+        # trip as the identity is read (core.throttling.read_and_count).
+        view = getattr(self, "_view", None)
+        guess = _user_of_entry.get(entry_key) if view is not None and RateThrottles.used_by(view) else None
+        limits = RateThrottles.limits_for(view, ident=str(guess), signed_in=True) if guess is not None else []
+        found, answers = read_and_count([_VERSION_KEY, entry_key], limits)
         version = found.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, _fresh_version(), None)
@@ -170,14 +187,28 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             user = copy.copy(entry["user"])  # the request's own; the entry stays as cached
             token = self.get_model()(key=key, user=user, created=entry["created"])
         else:
-            user, token = self.token_and_user(key)
+            try:
+                user, token = self.token_and_user(key)
+            except exceptions.AuthenticationFailed:
+                _user_of_entry.pop(entry_key, None)
+                raise
             stored = copy.copy(user)
             stored.__dict__.pop("password", None)  # deferred: read from the database if ever asked for
             parts = {name: build(user) for name, build in getattr(self, "_parts", {}).items()}
             entry = {"v": version, "user": stored, "created": token.created, "parts": parts}
             cache.set(entry_key, entry, _identity_seconds())
         token._identity = (entry_key, entry)
-        return self.check_expiry(user, token)
+        try:
+            answer = self.check_expiry(user, token)
+        except exceptions.AuthenticationFailed:
+            _user_of_entry.pop(entry_key, None)
+            raise
+        if limits and user.pk == guess:
+            self._counted = (limits, answers)
+        if len(_user_of_entry) >= _USERS_KEPT:
+            _user_of_entry.clear()
+        _user_of_entry[entry_key] = user.pk
+        return answer
 
 
 def has_cached_identity(request) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.throttling import Limit, RateThrottles, fixed_window_hits, sliding_window_hits
+from core.throttling import Limit, RateThrottles, fixed_window_hits, read_and_count, sliding_window_hits
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -87,8 +87,76 @@ def test_on_redis_all_the_scopes_are_one_round_trip(db, monkeypatch):
 
     monkeypatch.setattr(type(client), "execute_command", counted)
     limits = [Limit("test:anon", 5, 60), Limit("test:user", 5, 60), Limit("test:scope", 1, 60)]
+    sliding_window_hits(limits)  # the first call of a process may load the script
+    commands.clear()
     sliding_window_hits(limits)
-    assert commands == ["EVAL"]
+    assert commands == ["EVALSHA"]  # by its SHA1, not its text
     commands.clear()
     fixed_window_hits(limits)
     assert commands == []  # a pipeline: one round trip, not a command each
+
+
+def test_cache_reads_and_the_counts_come_back_together(db):
+    from django.core.cache import cache
+
+    cache.set("test:entry", {"user": 7})
+    limits = [Limit("test:one", 1, 60)]
+    assert read_and_count(["test:entry", "test:missing"], limits) == ({"test:entry": {"user": 7}}, [(True, None)])
+    found, answers = read_and_count(["test:entry"], limits)
+    assert found == {"test:entry": {"user": 7}} and answers[0][0] is False
+
+
+def test_on_redis_cache_reads_and_counts_are_one_round_trip(db, monkeypatch):
+    from django.core.cache import cache
+
+    from core import throttling
+
+    client = throttling._redis()
+    if client is None:
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    cache.set("test:entry", [1, 2])
+    read_and_count(["test:entry"], [Limit("test:warm", 5, 60)])
+    commands = []
+    original = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    assert read_and_count(["test:entry"], [Limit("test:a", 5, 60), Limit("test:b", 5, 60)])[0] == {
+        "test:entry": [1, 2]}
+    assert commands == ["EVALSHA"]
+
+
+def test_a_known_token_counts_each_request_once_against_the_user_rate(db, rates):
+    """The token authentication counts the throttles with the identity (from the second request of a token in
+    this process); RateThrottles takes those answers, so a request is never counted twice."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    rates(user="3/min")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
+    assert [api.get("/api/v1/centres/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+def test_limits_not_counted_with_the_identity_are_counted_by_the_throttle(db, rates):
+    """A view may set its scope after authentication (in get_throttles): that scope is counted then; the scopes
+    counted with the identity keep their answers."""
+    from types import SimpleNamespace
+
+    from core.throttling import COUNTED_ATTRIBUTE
+
+    rates(user="100/min", verify="1/min")
+    user = UserFactory()
+    user_limit = Limit(f"user:{user.pk}", 100, 60)
+    view = SimpleNamespace(throttle_scope="verify")
+    request = SimpleNamespace(user=user, META={"REMOTE_ADDR": "203.0.113.9"})
+    setattr(request, COUNTED_ATTRIBUTE, ([user_limit], [(True, None)]))
+    assert RateThrottles().allow_request(request, view)
+    assert not RateThrottles().allow_request(request, view)  # the verify scope: counted, now full
+    setattr(request, COUNTED_ATTRIBUTE, ([user_limit], [(False, 30.0)]))
+    throttle = RateThrottles()
+    assert not throttle.allow_request(SimpleNamespace(**vars(request)), SimpleNamespace())
+    assert throttle.wait() == 30.0  # a refusal counted with the identity stands

@@ -55,6 +55,27 @@ def test_a_check_by_a_till_token_reads_the_card_and_inserts_the_check_only(till_
     assert _statements(till_api, partner, card, perk, qr=False) == ["SELECT", "INSERT"]  # a perk with no limit
 
 
+def test_a_check_by_a_known_till_token_is_one_redis_round_trip(till_api, partner, card, monkeypatch):
+    """The identity is read and every throttle scope counted in one script (core.throttling.read_and_count)."""
+    from core import throttling
+
+    client = throttling._redis()
+    if client is None:
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    _post(till_api, partner, card)  # the first request of the token builds its identity
+    _post(till_api, partner, card)
+    commands = []
+    original = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    assert _post(till_api, partner, card).status_code == 200
+    assert commands == ["EVALSHA"]
+
+
 def test_a_limited_perk_is_decided_in_the_insert(till_api, partner, card):
     perk = PerkFactory(partner=partner, daily_limit_per_card=2, monthly_limit=3)
     _post(till_api, partner, card)
