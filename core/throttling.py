@@ -33,21 +33,34 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 _PREFIX = "rate"
 
 # KEYS: the plain keys to read (ARGV[1] of them), then one sorted set per scope. ARGV: the number of plain keys,
-# now, a unique member, then (limit, duration) per sorted set. Answers: each plain key's value (nil when
-# missing), then per sorted set "" when counted, else "<oldest time>:<count>" (strings: Lua numbers would be
-# truncated).
+# now, a unique member, the position among the plain keys of the client's identifier (0: none), then (limit,
+# duration) per sorted set. With an identifier, each sorted set's key holds "{ident}", replaced by that key's
+# value; when that key is missing nothing is counted. Answers: each plain key's value (nil when missing), then per
+# sorted set "" when counted, else "<oldest time>:<count>" (strings: Lua numbers would be truncated).
 _SLIDING_SCRIPT = """
 local reads = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
+local ident_at = tonumber(ARGV[4])
 local out = {}
 for i = 1, reads do
   out[i] = redis.call('GET', KEYS[i])
 end
+local ident = nil
+if ident_at > 0 then
+  ident = out[ident_at]
+  if not ident then
+    return out
+  end
+end
 for i = reads + 1, #KEYS do
   local key = KEYS[i]
+  if ident then
+    local a, b = string.find(key, '{ident}', 1, true)
+    key = string.sub(key, 1, a - 1) .. ident .. string.sub(key, b + 1)
+  end
   local j = i - reads
-  local limit = tonumber(ARGV[2 + 2 * j])
-  local duration = tonumber(ARGV[3 + 2 * j])
+  local limit = tonumber(ARGV[3 + 2 * j])
+  local duration = tonumber(ARGV[4 + 2 * j])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
   local count = redis.call('ZCARD', key)
   if count >= limit then
@@ -61,6 +74,7 @@ for i = reads + 1, #KEYS do
 end
 return out
 """
+IDENT = "{ident}"  # in a Limit's name given to read_and_count(ident_from=…): the client's identifier
 _scripts: dict[int, object] = {}  # one registered script (EVALSHA) per redis-py client
 
 
@@ -92,28 +106,39 @@ def sliding_window_hits(limits: list[Limit], *, now: float | None = None) -> lis
     """Count one request against each limit (sliding windows); per limit (allowed, wait if refused)."""
     if not limits:
         return []
-    return read_and_count([], limits, now=now)[1]
+    return read_and_count([], limits, now=now)[1] or []
 
 
-def read_and_count(names: list[str], limits: list[Limit], *, now: float | None = None,
-                   ) -> tuple[dict[str, Any], list[tuple[bool, float | None]]]:
+def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | None = None,
+                   now: float | None = None) -> tuple[dict[str, Any], list[tuple[bool, float | None]] | None]:
     """`cache.get_many(names)` and `sliding_window_hits(limits)` in one round trip on Redis (one script), in two
-    calls on any other cache."""
+    calls on any other cache. With `ident_from` (one of `names`), the limits' names hold IDENT, which stands for
+    that key's value (the user's id the token authentication keeps with a token's identity): the limits are
+    counted for it, or not at all (answers None) when the key is missing."""
     now = time.time() if now is None else now
     client = _redis()
     decode = getattr(getattr(cache, "_cache", None), "decode", None)
     if client is None or (names and decode is None):
-        return (cache.get_many(names) if names else {}), _sliding_elsewhere(limits, now)
+        found = cache.get_many(names) if names else {}
+        if ident_from is not None:
+            if found.get(ident_from) is None:
+                return found, None
+            limits = [Limit(limit.name.replace(IDENT, str(found[ident_from])), limit.allowed, limit.seconds)
+                      for limit in limits]
+        return found, _sliding_elsewhere(limits, now)
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(_SLIDING_SCRIPT)
     keys = [cache.make_and_validate_key(name) for name in names]
     keys += [cache.make_and_validate_key(f"{_PREFIX}:{limit.name}") for limit in limits]
-    args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}"]
+    ident_at = names.index(ident_from) + 1 if ident_from is not None else 0
+    args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}", ident_at]
     for limit in limits:
         args += [limit.allowed, limit.seconds]
     answers = script(keys=keys, args=args, client=client)
     found = {name: decode(raw) for name, raw in zip(names, answers, strict=False) if raw is not None}
+    if ident_from is not None and len(answers) == len(names):
+        return found, None  # no identifier: nothing counted
     out = []
     for limit, answer in zip(limits, answers[len(names):], strict=True):
         answer = answer.decode() if isinstance(answer, bytes) else answer

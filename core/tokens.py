@@ -31,11 +31,12 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from core.rows import one_row
-from core.throttling import COUNTED_ATTRIBUTE, RateThrottles, read_and_count
+from core.throttling import COUNTED_ATTRIBUTE, IDENT, Limit, RateThrottles, read_and_count
 
 IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
 _ENTRY_PREFIX = "identity:t:"
+_USER_PREFIX = "identity:u:"  # the user id of a token entry, read by the throttle script
 _TOKEN_LABEL = "authtoken.Token"
 _identity_models: set[str] = {_TOKEN_LABEL}
 
@@ -139,12 +140,6 @@ m2m_changed.connect(_on_m2m, dispatch_uid="core.tokens.m2m_changed")
 
 # --- The cached authentication ---------------------------------------------------------------------------
 
-# The user of each token entry this process has authenticated (a token's user never changes while its entry
-# lives: a token saved bumps the identity version); forgotten wholesale beyond _USERS_KEPT entries.
-_user_of_entry: dict[str, int] = {}
-_USERS_KEPT = 50_000
-
-
 def _entry_key(key: str) -> str:
     return _ENTRY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
@@ -172,12 +167,14 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
         if not getattr(self, "_cached", True):  # the view uses tokens once each: the plain query, no cache
             return ExpiringTokenAuthentication.authenticate_credentials(self, key)
         entry_key = _entry_key(key)
-        # A token this process has seen names its user: the view's throttles are counted in the same round
-        # trip as the identity is read (core.throttling.read_and_count).
+        user_key = _USER_PREFIX + entry_key[len(_ENTRY_PREFIX):]
+        # The view's throttles are counted in the same round trip as the identity is read, for the user the
+        # token's entry names (core.throttling.read_and_count).
         view = getattr(self, "_view", None)
-        guess = _user_of_entry.get(entry_key) if view is not None and RateThrottles.used_by(view) else None
-        limits = RateThrottles.limits_for(view, ident=str(guess), signed_in=True) if guess is not None else []
-        found, answers = read_and_count([_VERSION_KEY, entry_key], limits)
+        limits = (RateThrottles.limits_for(view, ident=IDENT, signed_in=True)
+                  if view is not None and RateThrottles.used_by(view) else [])
+        found, answers = read_and_count([_VERSION_KEY, entry_key, user_key], limits,
+                                        ident_from=user_key if limits else None)
         version = found.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, _fresh_version(), None)
@@ -187,28 +184,18 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             user = copy.copy(entry["user"])  # the request's own; the entry stays as cached
             token = self.get_model()(key=key, user=user, created=entry["created"])
         else:
-            try:
-                user, token = self.token_and_user(key)
-            except exceptions.AuthenticationFailed:
-                _user_of_entry.pop(entry_key, None)
-                raise
+            user, token = self.token_and_user(key)
             stored = copy.copy(user)
             stored.__dict__.pop("password", None)  # deferred: read from the database if ever asked for
             parts = {name: build(user) for name, build in getattr(self, "_parts", {}).items()}
             entry = {"v": version, "user": stored, "created": token.created, "parts": parts}
-            cache.set(entry_key, entry, _identity_seconds())
+            # The user's id apart, as a plain number the throttle script can read.
+            cache.set_many({entry_key: entry, user_key: user.pk}, _identity_seconds())
         token._identity = (entry_key, entry)
-        try:
-            answer = self.check_expiry(user, token)
-        except exceptions.AuthenticationFailed:
-            _user_of_entry.pop(entry_key, None)
-            raise
-        if limits and user.pk == guess:
-            self._counted = (limits, answers)
-        if len(_user_of_entry) >= _USERS_KEPT:
-            _user_of_entry.clear()
-        _user_of_entry[entry_key] = user.pk
-        return answer
+        if answers is not None and found.get(user_key) == user.pk:
+            self._counted = ([Limit(limit.name.replace(IDENT, str(user.pk)), limit.allowed, limit.seconds)
+                              for limit in limits], answers)
+        return self.check_expiry(user, token)
 
 
 def has_cached_identity(request) -> bool:

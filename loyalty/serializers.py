@@ -12,7 +12,7 @@ from rest_framework import serializers
 from centres.models import Business
 from core import formats
 from core.fields import ChoiceLabel, date_text, datetime_text, label_text
-from core.serializers import PlainFieldsSerializer
+from core.serializers import PlainFieldsSerializer, TextField
 
 from .models import Card, Check, Partner, Perk
 
@@ -147,12 +147,12 @@ class CardActionSerializer(serializers.Serializer):
 
 
 class VerifyRequestSerializer(PlainFieldsSerializer):
-    token = serializers.CharField(max_length=1000, required=False, allow_blank=True,
-                                  help_text="The scanned QR token (proves the card).")
-    number = serializers.CharField(max_length=40, required=False, allow_blank=True,
-                                   help_text="The typed card number (spaces and dashes allowed).")
-    code = serializers.CharField(max_length=12, required=False, allow_blank=True,
-                                 help_text="The 6-digit code under the QR code; with `number` it proves the card.")
+    token = TextField(max_length=1000, required=False, allow_blank=True,
+                      help_text="The scanned QR token (proves the card).")
+    number = TextField(max_length=40, required=False, allow_blank=True,
+                       help_text="The typed card number (spaces and dashes allowed).")
+    code = TextField(max_length=12, required=False, allow_blank=True,
+                     help_text="The 6-digit code under the QR code; with `number` it proves the card.")
     partner = serializers.IntegerField(required=False, min_value=1, help_text="The partner's id, or give `business`.")
     business = serializers.IntegerField(required=False, min_value=1, help_text="The partner business's id.")
     perk = serializers.IntegerField(required=False, allow_null=True, min_value=1,

@@ -21,6 +21,8 @@ admin.site.site_header = "Portal Centrum Miasta"
 admin.site.site_title = "Portal Centrum Miasta"
 
 urlpatterns = [
+    # The API first: the till's and the vote's requests resolve without trying the page patterns before them.
+    path("api/v1/", include(router.urls)),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("mapa/", views.centre_map, name="centre-map"),
@@ -32,7 +34,6 @@ urlpatterns = [
     *open_data_urls(gardens.open_data.OpenGardens),
     *open_data_urls(murals.open_data.OpenMurals),
     *open_data_urls(loyalty.open_data.OpenPartners),
-    path("api/v1/", include(router.urls)),
     path("api/v1/auth/", include("centres.api_auth_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (Content-Security-Policy).

@@ -127,9 +127,10 @@ def test_a_change_inside_a_transaction_bumps_again_on_commit(token):
 def test_an_entry_lives_only_api_token_cache_seconds(token, settings, monkeypatch):
     settings.API_TOKEN_CACHE_SECONDS = 7
     stored = {}
-    monkeypatch.setattr(tokens.cache, "set", lambda key, value, timeout=None: stored.update({key: timeout}))
+    monkeypatch.setattr(tokens.cache, "set_many", lambda data, timeout=None: stored.update(dict.fromkeys(data, timeout)))
     _authenticate(token.key)
     assert stored[tokens._entry_key(token.key)] == 7
+    assert stored[tokens._USER_PREFIX + tokens._entry_key(token.key).removeprefix(tokens._ENTRY_PREFIX)] == 7
 
 
 def test_a_views_identity_parts_are_made_with_a_new_entry_in_one_write(token, monkeypatch):
@@ -138,14 +139,31 @@ def test_a_views_identity_parts_are_made_with_a_new_entry_in_one_write(token, mo
     request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
     view = SimpleNamespace(identity_parts={"email": lambda user: user.email})
     writes = []
-    original = tokens.cache.set
-    monkeypatch.setattr(tokens.cache, "set", lambda *a, **k: (writes.append(a[0]), original(*a, **k)))
+    original_set, original_set_many = tokens.cache.set, tokens.cache.set_many
+    inside_many = []  # a cache without set_many of its own (local memory) calls set for each key
+
+    def set_one(*a, **k):
+        if not inside_many:
+            writes.append([a[0]])
+        return original_set(*a, **k)
+
+    def set_many(*a, **k):
+        writes.append(list(a[0]))
+        inside_many.append(True)
+        try:
+            return original_set_many(*a, **k)
+        finally:
+            inside_many.pop()
+
+    monkeypatch.setattr(tokens.cache, "set", set_one)
+    monkeypatch.setattr(tokens.cache, "set_many", set_many)
     from rest_framework.request import Request
 
     drf_request = Request(request, authenticators=[CachedTokenAuthentication()], parser_context={"view": view})
     drf_request.user  # noqa: B018 - authenticates
     assert identity_part(drf_request, "email", lambda user: pytest.fail("built again")) == token.user.email
-    assert writes == [tokens._entry_key(token.key)]
+    entry_key = tokens._entry_key(token.key)  # the entry and its user's id, in one write
+    assert writes == [[entry_key, tokens._USER_PREFIX + entry_key.removeprefix(tokens._ENTRY_PREFIX)]]
 
 
 def test_a_view_that_uses_each_token_once_makes_no_cache_entry(token, django_assert_num_queries):

@@ -160,3 +160,20 @@ def test_limits_not_counted_with_the_identity_are_counted_by_the_throttle(db, ra
     throttle = RateThrottles()
     assert not throttle.allow_request(SimpleNamespace(**vars(request)), SimpleNamespace())
     assert throttle.wait() == 30.0  # a refusal counted with the identity stands
+
+
+def test_without_the_tokens_user_id_in_the_cache_the_throttle_counts_the_request_itself(db, rates):
+    from django.core.cache import cache
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from core import tokens
+
+    rates(user="3/min")
+    key = Token.objects.create(user=UserFactory()).key
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    statuses = [api.get("/api/v1/centres/").status_code]
+    cache.delete(tokens._USER_PREFIX + tokens._entry_key(key).removeprefix(tokens._ENTRY_PREFIX))  # evicted
+    statuses += [api.get("/api/v1/centres/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200, 429]

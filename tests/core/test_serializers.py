@@ -45,3 +45,20 @@ def test_validation_matches_a_plain_serializer():
         assert fast.is_valid() == slow.is_valid()
         assert fast.errors == slow.errors
         assert dict(fast.validated_data) == dict(slow.validated_data)
+
+
+def test_a_text_field_refuses_a_lone_surrogate_as_drfs_char_field_does():
+    from core.serializers import TextField
+
+    class Plain(serializers.Serializer):
+        value = serializers.CharField(max_length=50)
+
+    class Fast(serializers.Serializer):
+        value = TextField(max_length=50)
+
+    for value in ["MS1.abc", "a\ud800b", "\udfff", "ok " * 20]:
+        plain, fast = Plain(data={"value": value}), Fast(data={"value": value})
+        assert plain.is_valid() == fast.is_valid()
+        assert {k: [(str(e), e.code) for e in v] for k, v in plain.errors.items()} == {
+            k: [(str(e), e.code) for e in v] for k, v in fast.errors.items()}
+    assert not Fast(data={"value": "a\ud800b"}).is_valid()
