@@ -134,7 +134,8 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
 
 
 @functools.cache
-def _insert_plan(model: type[models.Model], using: str) -> tuple[str, tuple[models.Field, ...], bool]:
+def _insert_plan(model: type[models.Model], using: str, durable: bool = True,
+                 ) -> tuple[str, tuple[models.Field, ...], bool]:
     connection = connections[using]
     qn = connection.ops.quote_name
     opts = model._meta
@@ -142,20 +143,33 @@ def _insert_plan(model: type[models.Model], using: str) -> tuple[str, tuple[mode
         raise ValueError(f"{opts.label}: insert_row takes a model of one table with a database-made key")
     fields = tuple(f for f in opts.concrete_fields if not f.primary_key)
     returning = connection.features.can_return_columns_from_insert
+    values = ", ".join(["%s"] * len(fields))
     # Every name comes from the model's _meta; the values are bound parameters.
-    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)})"  # noqa: S608
-           f" VALUES ({', '.join(['%s'] * len(fields))})")
+    if durable:
+        sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({values})"  # noqa: S608
+    else:  # the statement's own transaction commits without waiting for the disk (see insert_row)
+        sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) SELECT {values}"  # noqa: S608
+               " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit")
     if returning:
         sql += f" RETURNING {qn(opts.pk.column)}"
     return sql, fields, returning
 
 
-def insert_row(instance: models.Model, *, using: str | None = None) -> None:
-    """Insert a new instance as `save(force_insert=True)` would (its key set from the database afterwards)."""
+def insert_row(instance: models.Model, *, using: str | None = None, durable: bool = True) -> None:
+    """Insert a new instance as `save(force_insert=True)` would (its key set from the database afterwards).
+
+    `durable=False`, for a record nothing else is decided by (a log line, a statistic): on PostgreSQL, outside
+    any transaction, the INSERT's own transaction commits without waiting for its WAL to reach the disk
+    (`synchronous_commit` off for that transaction only, set inside the statement). The row is visible to every
+    other session at once, as with any commit; a crash of the database server (not of a web process) can lose
+    the last such rows of a fraction of a second (wal_writer_delay, 200 ms by default, times three at most) and
+    never corrupts anything (PostgreSQL's "asynchronous commit"). Inside a transaction, or on another database,
+    it is an ordinary insert: the setting would reach the caller's other writes."""
     model = type(instance)
     using = using or router.db_for_write(model, instance=instance)
-    sql, fields, returning = _insert_plan(model, using)
     connection = connections[using]
+    durable = durable or connection.vendor != "postgresql" or connection.in_atomic_block
+    sql, fields, returning = _insert_plan(model, using, durable)
     pre_save.send(sender=model, instance=instance, raw=False, using=using, update_fields=None)
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with prepared_cursor(using) as cursor:

@@ -129,6 +129,31 @@ def test_an_inserted_row_is_what_save_would_store_and_signals_are_sent():
     assert _fields(stored) == _fields(made)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_row_not_waited_for_is_stored_alike_and_only_its_own_commit_is_asynchronous(django_assert_num_queries):
+    from loyalty.models import Check
+
+    earlier = CheckFactory()
+    made = Check(card=earlier.card, partner=earlier.partner, result=Check.Result.VALID, method=Check.Method.QR,
+                 day=earlier.day)
+    with django_assert_num_queries(1):
+        insert_row(made, durable=False)
+    assert _fields(Check.objects.get(pk=made.pk)) == _fields(made)
+    if connection.vendor == "postgresql":
+        sql, _fields_of, _returning = rows._insert_plan(Check, "default", False)
+        assert "set_config('synchronous_commit', 'off', true)" in sql
+        with connection.cursor() as cursor:  # the setting lasted only as long as the INSERT's transaction
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
+        with transaction.atomic():  # inside a transaction it is an ordinary insert: the caller's writes wait
+            insert_row(Check(card=earlier.card, partner=earlier.partner, result=Check.Result.VALID,
+                             method=Check.Method.QR, day=earlier.day), durable=False)
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW synchronous_commit")
+                assert cursor.fetchone()[0] == "on"
+    assert Check.objects.count() == (3 if connection.vendor == "postgresql" else 2)
+
+
 def test_only_a_model_with_a_database_made_key_is_inserted():
     with pytest.raises(ValueError, match="database-made key"):
         insert_row(Token(key="x" * 40))
