@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router
+from django.db import DatabaseError, connections, models, router
 from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
@@ -114,9 +114,7 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
             params.append(field.get_db_prep_value(value, connection, prepared=False))
     except (TypeError, ValueError, ValidationError):
         return None
-    with prepared_cursor(using) as cursor:
-        cursor.execute(plan.sql, params)
-        row = cursor.fetchone()
+    row = _read_checking_connection(using, plan.sql, params)
     if row is None:
         return None
     instances = []
@@ -131,6 +129,34 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
     if plan.related is not None:
         plan.related.set_cached_value(instances[0], instances[1])
     return instances[0]
+
+
+def _read_checking_connection(using: str, sql: str, params: list) -> tuple | None:
+    """The first row of a read, the read itself standing for the connection's health check.
+
+    With CONN_HEALTH_CHECKS Django sends `SELECT 1` before the first query of each request that finds a
+    persistent connection, a round trip of its own. A read has no effect, so when it is that first query it is
+    sent at once: if it fails because the connection is broken (the server restarted, a proxy dropped it), the
+    connection is closed and the read runs once more on a new one, as the health check would have made it. Any
+    other error is raised as usual."""
+    connection = connections[using]
+    raw = connection.connection
+    optimistic = (raw is not None and connection.health_check_enabled and not connection.health_check_done
+                  and not connection.in_atomic_block and not getattr(connection, "pool", None))
+    if optimistic:
+        connection.health_check_done = True
+    try:
+        with prepared_cursor(using) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except DatabaseError:
+        raw = connection.connection
+        if not optimistic or not (raw is None or raw.closed or getattr(raw, "broken", False)):
+            raise
+        connection.close()
+    with prepared_cursor(using) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 @functools.cache

@@ -154,6 +154,34 @@ def test_a_row_not_waited_for_is_stored_alike_and_only_its_own_commit_is_asynchr
     assert Check.objects.count() == (3 if connection.vendor == "postgresql" else 2)
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server that drops the connection")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_is_its_own_health_check_and_a_dropped_connection_is_made_again(monkeypatch):
+    """With CONN_HEALTH_CHECKS the first read of a request is sent without Django's SELECT 1 before it; if the
+    server dropped the connection meanwhile, the read runs again on a new connection."""
+    from django.db import connections
+
+    card = CardFactory()
+    assert connection.health_check_enabled
+    connection.close_if_unusable_or_obsolete()  # as at the end of a request: the next one would check
+    checks: list[bool] = []
+    monkeypatch.setattr(type(connections["default"]), "is_usable", lambda self: checks.append(True) or True)
+    assert one_row(Card, pk=card.pk).pk == card.pk
+    assert checks == []  # no SELECT 1 before the read
+    dropped = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    finally:
+        other.close()
+    connection.close_if_unusable_or_obsolete()
+    assert one_row(Card, pk=card.pk).pk == card.pk
+    assert connection.connection.info.backend_pid != dropped
+    with pytest.raises(Exception, match="relation"):  # any other error is the caller's
+        rows._read_checking_connection("default", "SELECT 1 FROM no_such_table WHERE 1 = %s", [1])
+
+
 def test_only_a_model_with_a_database_made_key_is_inserted():
     with pytest.raises(ValueError, match="database-made key"):
         insert_row(Token(key="x" * 40))
