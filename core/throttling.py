@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,11 +111,14 @@ def sliding_window_hits(limits: list[Limit], *, now: float | None = None) -> lis
 
 
 def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | None = None,
-                   now: float | None = None) -> tuple[dict[str, Any], list[tuple[bool, float | None]] | None]:
+                   decode_with: dict[str, Callable[[bytes], Any]] | None = None, now: float | None = None,
+                   ) -> tuple[dict[str, Any], list[tuple[bool, float | None]] | None]:
     """`cache.get_many(names)` and `sliding_window_hits(limits)` in one round trip on Redis (one script), in two
     calls on any other cache. With `ident_from` (one of `names`), the limits' names hold IDENT, which stands for
     that key's value (the user's id the token authentication keeps with a token's identity): the limits are
-    counted for it, or not at all (answers None) when the key is missing."""
+    counted for it, or not at all (answers None) when the key is missing. `decode_with` gives a name's stored
+    bytes to a function of the caller's (given the cache's own decoder as well) instead of decoding them here;
+    a cache other than Redis answers decoded values."""
     now = time.time() if now is None else now
     client = _redis()
     decode = getattr(getattr(cache, "_cache", None), "decode", None)
@@ -136,7 +140,9 @@ def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | N
     for limit in limits:
         args += [limit.allowed, limit.seconds]
     answers = script(keys=keys, args=args, client=client)
-    found = {name: decode(raw) for name, raw in zip(names, answers, strict=False) if raw is not None}
+    special = decode_with or {}
+    found = {name: special[name](raw, decode) if name in special else decode(raw)
+             for name, raw in zip(names, answers, strict=False) if raw is not None}
     if ident_from is not None and len(answers) == len(names):
         return found, None  # no identifier: nothing counted
     out = []

@@ -140,6 +140,22 @@ m2m_changed.connect(_on_m2m, dispatch_uid="core.tokens.m2m_changed")
 
 # --- The cached authentication ---------------------------------------------------------------------------
 
+# Entries as decoded in this process, by their stored bytes: the same bytes are the same entry, so an entry is
+# unpickled (its user, partners and perks: ~5 model instances) once per process, not on every request. The
+# request gets its own copy of the user; the rest is read only. Forgotten wholesale beyond _DECODED_KEPT.
+_decoded: dict[bytes, dict] = {}
+_DECODED_KEPT = 2_000
+
+
+def _decoded_entry(raw: bytes, decode: Callable[[bytes], Any]) -> dict:
+    entry = _decoded.get(raw)
+    if entry is None:
+        if len(_decoded) >= _DECODED_KEPT:
+            _decoded.clear()
+        entry = _decoded[raw] = decode(raw)
+    return entry
+
+
 def _entry_key(key: str) -> str:
     return _ENTRY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
@@ -174,7 +190,8 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
         limits = (RateThrottles.limits_for(view, ident=IDENT, signed_in=True)
                   if view is not None and RateThrottles.used_by(view) else [])
         found, answers = read_and_count([_VERSION_KEY, entry_key, user_key], limits,
-                                        ident_from=user_key if limits else None)
+                                        ident_from=user_key if limits else None,
+                                        decode_with={entry_key: _decoded_entry})
         version = found.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, _fresh_version(), None)

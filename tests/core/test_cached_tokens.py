@@ -185,3 +185,22 @@ def test_the_token_query_refuses_unknown_tokens_and_inactive_people(token):
     token.user.save()
     with pytest.raises(AuthenticationFailed):
         _authenticate(token.key)
+
+
+def test_on_redis_an_entry_is_decoded_once_per_process_and_each_request_gets_its_own_user(token, monkeypatch):
+    from core import throttling
+
+    if throttling._redis() is None:
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    decoded = []
+    original = tokens._decoded_entry
+    monkeypatch.setattr(tokens, "_decoded", {})
+    monkeypatch.setattr(tokens, "_decoded_entry", lambda raw, decode: original(raw, lambda b: decoded.append(b)
+                                                                              or decode(b)))
+    _authenticate(token.key)  # builds the entry
+    first, _t = _authenticate(token.key)
+    second, _t = _authenticate(token.key)
+    assert len(decoded) == 1
+    assert first.pk == second.pk == token.user_id and first is not second
+    first.first_name = "changed by one request"
+    assert _authenticate(token.key)[0].first_name != "changed by one request"
