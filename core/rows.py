@@ -43,7 +43,9 @@ class _Plan:
     related: models.ForeignKey | None
 
 
-def _columns(model: type[models.Model], alias: str, connection) -> tuple[list[str], tuple[str, ...], tuple]:
+def columns_of(model: type[models.Model], alias: str, connection) -> tuple[list[str], tuple[str, ...], tuple]:
+    """A model's concrete columns as `alias."column"` for a hand-written SELECT, their attnames and, per column,
+    the (converter, col) pairs the ORM applies; `instance_of` makes the instance from such a row."""
     qn = connection.ops.quote_name
     fields = model._meta.concrete_fields
     select, converters = [], []
@@ -67,7 +69,7 @@ def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None
     connection = connections[using]
     qn = connection.ops.quote_name
     opts = model._meta
-    select, attnames, converters = _columns(model, "t0", connection)
+    select, attnames, converters = columns_of(model, "t0", connection)
     parts = [(model, attnames, converters)]
     joins = ""
     fk = None
@@ -76,7 +78,7 @@ def _plan(model: type[models.Model], names: tuple[str, ...], related: str | None
         if not ((fk.many_to_one or fk.one_to_one) and fk.concrete) or fk.null:
             raise ValueError(f"{opts.label}.{related} is not a non-null foreign key")
         target = fk.related_model
-        more, target_names, target_converters = _columns(target, "t1", connection)
+        more, target_names, target_converters = columns_of(target, "t1", connection)
         select += more
         parts.append((target, target_names, target_converters))
         joins = (f" INNER JOIN {qn(target._meta.db_table)} t1"
@@ -114,25 +116,32 @@ def one_row(model: type[M], *, related: str | None = None, lock: bool = False, u
             params.append(field.get_db_prep_value(value, connection, prepared=False))
     except (TypeError, ValueError, ValidationError):
         return None
-    row = _read_checking_connection(using, plan.sql, params)
+    row = read_checking_connection(using, plan.sql, params)
     if row is None:
         return None
     instances = []
     start = 0
     for part_model, attnames, converters in plan.parts:
-        values = list(row[start:start + len(attnames)])
+        instances.append(instance_of(part_model, using, attnames, converters, row[start:start + len(attnames)]))
         start += len(attnames)
-        for i, convert in enumerate(converters):
-            for converter, col in convert:
-                values[i] = converter(values[i], col, connection)
-        instances.append(part_model.from_db(using, attnames, values))
     if plan.related is not None:
         plan.related.set_cached_value(instances[0], instances[1])
     return instances[0]
 
 
-def _read_checking_connection(using: str, sql: str, params: list) -> tuple | None:
-    """The first row of a read, the read itself standing for the connection's health check.
+def instance_of(model: type[M], using: str, attnames: tuple[str, ...], converters: tuple, values) -> M:
+    """The instance the ORM would load from a row of `columns_of(model, …)`'s columns (converters applied)."""
+    connection = connections[using]
+    values = list(values)
+    for i, convert in enumerate(converters):
+        for converter, col in convert:
+            values[i] = converter(values[i], col, connection)
+    return model.from_db(using, attnames, values)
+
+
+def read_checking_connection(using: str, sql: str, params: list) -> tuple | None:
+    """The first row of a read (a statement whose only effect is its answer, or one that is safe to send twice
+    because a broken connection never ran it), the statement itself standing for the connection's health check.
 
     With CONN_HEALTH_CHECKS Django sends `SELECT 1` before the first query of each request that finds a
     persistent connection, a round trip of its own. A read has no effect, so when it is that first query it is

@@ -179,7 +179,7 @@ def test_a_read_is_its_own_health_check_and_a_dropped_connection_is_made_again(m
     assert one_row(Card, pk=card.pk).pk == card.pk
     assert connection.connection.info.backend_pid != dropped
     with pytest.raises(Exception, match="relation"):  # any other error is the caller's
-        rows._read_checking_connection("default", "SELECT 1 FROM no_such_table WHERE 1 = %s", [1])
+        rows.read_checking_connection("default", "SELECT 1 FROM no_such_table WHERE 1 = %s", [1])
 
 
 def test_only_a_model_with_a_database_made_key_is_inserted():
