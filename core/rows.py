@@ -139,15 +139,17 @@ def instance_of(model: type[M], using: str, attnames: tuple[str, ...], converter
     return model.from_db(using, attnames, values)
 
 
-def read_checking_connection(using: str, sql: str, params: list) -> tuple | None:
-    """The first row of a read (a statement whose only effect is its answer, or one that is safe to send twice
-    because a broken connection never ran it), the statement itself standing for the connection's health check.
+def read_checking_connection(using: str, sql: str, params: list | dict, *, writes: bool = False) -> tuple | None:
+    """The first row of a statement, the statement itself standing for the connection's health check.
 
     With CONN_HEALTH_CHECKS Django sends `SELECT 1` before the first query of each request that finds a
     persistent connection, a round trip of its own. A read has no effect, so when it is that first query it is
     sent at once: if it fails because the connection is broken (the server restarted, a proxy dropped it), the
     connection is closed and the read runs once more on a new one, as the health check would have made it. Any
-    other error is raised as usual."""
+    other error is raised as usual. A statement that `writes` is sent again only when the server said it ended
+    the session (SQLSTATE class 57: terminated by an administrator, shut down, restarting), which rolls back
+    what the session had not committed; a connection that just vanished might have committed it, so that error
+    is raised (the caller's request fails, as it would have without the health check)."""
     connection = connections[using]
     raw = connection.connection
     optimistic = (raw is not None and connection.health_check_enabled and not connection.health_check_done
@@ -158,9 +160,11 @@ def read_checking_connection(using: str, sql: str, params: list) -> tuple | None
         with prepared_cursor(using) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    except DatabaseError:
+    except DatabaseError as exc:
         raw = connection.connection
         if not optimistic or not (raw is None or raw.closed or getattr(raw, "broken", False)):
+            raise
+        if writes and not str(getattr(exc.__cause__, "sqlstate", None) or "").startswith("57"):
             raise
         connection.close()
     with prepared_cursor(using) as cursor:

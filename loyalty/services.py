@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,7 @@ from centres.selectors import is_staff_of, membership_role
 from core.cache import cached_value
 from core.dates import today
 from core.errors import Code, deny, refusal, refuse
-from core.rows import insert_row, one_row, prepared_cursor
+from core.rows import columns_of, insert_row, instance_of, one_row, prepared_cursor, read_checking_connection
 from core.workflow import Move, Workflow
 
 from . import tokens
@@ -452,16 +452,26 @@ def _perk_refusal(*, perk: Perk, card: Card, day: dt.date, extra_today: int = 0)
     return ""
 
 
+def _read_token(token: str, now: float | None = None) -> dict | tokens.TokenError:
+    """The token's claims, or why it is refused (the error, with what claims could be read)."""
+    try:
+        return tokens.read(token, now=now)
+    except tokens.TokenError as exc:
+        return exc
+
+
 def _read_card(*, partner: Partner, token: str, number: str, code: str, lock: bool,
-               now: float | None = None) -> tuple[str, Card | None, str | None]:
-    """(method, card, refused result) for the input: the card a proof or number names, or why it is refused."""
+               now: float | None = None, read: dict | tokens.TokenError | None = None,
+               ) -> tuple[str, Card | None, str | None]:
+    """(method, card, refused result) for the input: the card a proof or number names, or why it is refused.
+    `read` is the token already read (`_read_token`), if it was."""
     def card_by(**equals) -> Card | None:  # the ORM's filter(...).first(), without compiling it each time
         return one_row(Card, lock=lock, **equals)
 
     if token:
-        try:
-            claims = tokens.read(token, now=now)
-        except tokens.TokenError as exc:
+        claims = read if read is not None else _read_token(token, now)
+        if isinstance(claims, tokens.TokenError):
+            exc = claims
             card = None
             if exc.claims.get("centre_id") == partner.centre_id:
                 card = card_by(pk=exc.claims.get("c"), centre_id=partner.centre_id)
@@ -522,9 +532,12 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
 
 def _verify(*, user: User, partner: Partner, token: str, number: str, code: str, perk: Perk | None,
             perks: list[Perk], day: dt.date, lock: bool) -> Verification:
-    method, card, refused = _read_card(partner=partner, token=token, number=number, code=code, lock=lock)
-    perks_today = [p for p in perks if p.applies_on(day)]
-
+    read = _read_token(token) if token else None
+    if (isinstance(read, dict) and read["centre_id"] == partner.centre_id and not lock
+            and _counts_in_the_insert()):
+        return _verify_genuine_token(user=user, partner=partner, claims=read, perk=perk, perks=perks, day=day)
+    method, card, refused = _read_card(partner=partner, token=token, number=number, code=code, lock=lock,
+                                       read=read)
     result = refused or _status_result(card, day)
     valid = result == Check.Result.VALID and partner.is_current_on(day)
     proven = method != Check.Method.NUMBER
@@ -555,6 +568,16 @@ def _verify(*, user: User, partner: Partner, token: str, number: str, code: str,
         insert_row(check, durable=False)
     if result == Check.Result.UNKNOWN and method != Check.Method.QR:
         _watch_for_enumeration(user=user, partner=partner)
+    return _verification(check=check, card=card, result=result, method=method, refused=refused, valid=valid,
+                         perk=perk, perks=perks, day=day, accepted=accepted, refusal_code=refusal_code)
+
+
+def _verification(*, check: Check, card: Card | None, result: str, method: str, refused: str | None, valid: bool,
+                  perk: Perk | None, perks: list[Perk], day: dt.date, accepted: bool | None,
+                  refusal_code: str) -> Verification:
+    """What the till is answered, from the recorded check."""
+    proven = method != Check.Method.NUMBER
+    perks_today = [p for p in perks if p.applies_on(day)]
     if valid:
         reason = str(REASONS[result]) if proven else str(NUMBER_ONLY)
     else:
@@ -569,6 +592,105 @@ def _verify(*, user: User, partner: Partner, token: str, number: str, code: str,
         refusal_text=str(Check.Refusal(refusal_code).label) if refusal_code else "")
 
 
+def _verify_genuine_token(*, user: User, partner: Partner, claims: dict, perk: Perk | None, perks: list[Perk],
+                          day: dt.date) -> Verification:
+    """A genuine token of the partner's centre, checked and recorded in one statement (PostgreSQL): the card is
+    read, its result decided (the SQL twin of `_status_result`, `Card.is_valid_on` and the token's number check;
+    tests compare them case by case), a limited perk's use counted (loyalty_perk_use_refusal) and the check
+    inserted, all in one round trip. A check that no limit counts commits without waiting for the disk, as in
+    `_verify` (core.rows.insert_row); one that names a limited perk waits. The statement is the request's first
+    and stands for the connection's health check (core.rows.read_checking_connection): when the server says it
+    ended the session (which ran nothing of this statement to its commit), the connection is made again and the
+    statement sent once more."""
+    partner_current = partner.is_current_on(day)
+    limited = perk is not None and (perk.daily_limit_per_card is not None or perk.monthly_limit is not None)
+    waits = limited or connection.in_atomic_block
+    sql, fields, card_attnames, card_converters = _genuine_token_plan(connection.alias, waits)
+    check = Check(card=None, partner=partner, perk=perk, result="", method=Check.Method.QR, accepted=False,
+                  refusal="", checked_by=user, day=day)
+    pre_save.send(sender=Check, instance=check, raw=False, using=connection.alias, update_fields=None)
+    date = connection.ops.adapt_datefield_value
+    params = {f"f{i}": f.get_db_prep_save(f.pre_save(check, True), connection) for i, f in enumerate(fields)}
+    params.update({
+        "card": claims["c"], "centre": partner.centre_id, "number": claims.get("n"), "day": date(day),
+        "has_perk": perk is not None, "partner_current": partner_current,
+        "applies": perk is not None and perk.applies_on(day), "limited": limited,
+        "perk": perk.pk if perk is not None else None,
+        "daily": perk.daily_limit_per_card if perk is not None else None,
+        "monthly": perk.monthly_limit if perk is not None else None,
+        **_RESULT_CODES,
+    })
+    if not isinstance(params["card"], int) or isinstance(params["card"], bool) or not 0 < params["card"] < 2**63:
+        params["card"] = 0  # a signed token names a card id; anything else finds no card
+    row = read_checking_connection(connection.alias, sql, params, writes=True)
+    n = len(card_attnames)
+    card = instance_of(Card, connection.alias, card_attnames, card_converters, row[:n]) if row[0] is not None \
+        else None
+    result, refusal_code, check.pk = row[n], row[n + 1], row[n + 2]
+    check.card, check.result, check.refusal = card, result, refusal_code
+    check.accepted = perk is not None and refusal_code == ""
+    check._state.adding, check._state.db = False, connection.alias
+    post_save.send(sender=Check, instance=check, created=True, update_fields=None, raw=False,
+                   using=connection.alias)
+    return _verification(check=check, card=card, result=result, method=Check.Method.QR,
+                         refused=result if result == Check.Result.TOKEN_INVALID else None,
+                         valid=result == Check.Result.VALID and partner_current, perk=perk, perks=perks, day=day,
+                         accepted=check.accepted if perk is not None else None, refusal_code=refusal_code)
+
+
+_RESULT_CODES = {
+    "unknown": Check.Result.UNKNOWN.value, "token_invalid": Check.Result.TOKEN_INVALID.value,
+    "valid": Check.Result.VALID.value, "expired": Check.Result.EXPIRED.value, "pending": Check.Result.PENDING.value,
+    "active": Card.Status.ACTIVE.value, "card_not_valid": Check.Refusal.CARD_NOT_VALID.value,
+    "not_today": Check.Refusal.NOT_TODAY.value, "limit_code": Check.Refusal.LIMIT_REACHED.value,
+    "monthly_code": Check.Refusal.MONTHLY_LIMIT_REACHED.value,
+}
+
+
+@functools.cache  # one statement per database and commit kind, for the life of the process
+def _genuine_token_plan(alias: str, waits: bool) -> tuple[str, tuple, tuple[str, ...], tuple]:
+    """The statement of `_verify_genuine_token`, the check fields it binds (f0, f1, …: every column but the key,
+    card, result, accepted and refusal) and the card's attnames and converters (its columns come first in the
+    answer, then the result, the refusal and the check's key)."""
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    card_col = {f.attname: qn(f.column) for f in Card._meta.concrete_fields}
+    check_col = {f.attname: qn(f.column) for f in Check._meta.concrete_fields}
+    card_select, card_attnames, card_converters = columns_of(Card, "c", conn)
+    answer_select = columns_of(Card, "u", conn)[0]
+    decided = ("card_id", "result", "accepted", "refusal")
+    fields = tuple(f for f in Check._meta.concrete_fields if not f.primary_key and f.attname not in decided)
+    columns = [*(check_col[name] for name in decided), *(qn(f.column) for f in fields)]
+    values = [f"u.{card_col['id']}", "u.verdict", "(%(has_perk)s AND u.refusal = '')", "u.refusal",
+              *(f"%(f{i})s" for i in range(len(fields)))]
+    status, number = card_col["status"], card_col["number"]
+    valid_from, valid_until, holder = card_col["valid_from"], card_col["valid_until"], card_col["holder_id"]
+    asynchronous = "" if waits else ", (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    # Names come from the models' _meta and every value is a bound parameter.
+    sql = (
+        f"WITH k AS (SELECT {', '.join(card_select)} FROM {qn(Card._meta.db_table)} c"  # noqa: S608
+        f" WHERE c.{card_col['id']} = %(card)s AND c.{card_col['centre_id']} = %(centre)s),"
+        " r AS (SELECT k.*, CASE"
+        f" WHEN k.{card_col['id']} IS NULL THEN %(unknown)s"
+        f" WHEN k.{number} IS DISTINCT FROM %(number)s THEN %(token_invalid)s"
+        f" WHEN k.{status} = %(active)s AND k.{valid_from} IS NOT NULL AND k.{valid_until} IS NOT NULL"
+        f" AND k.{valid_from} <= %(day)s AND %(day)s <= k.{valid_until} THEN %(valid)s"
+        f" WHEN k.{status} = %(active)s AND k.{valid_until} IS NOT NULL AND k.{valid_until} < %(day)s"
+        " THEN %(expired)s"
+        f" WHEN k.{status} = %(active)s THEN %(pending)s"
+        f" ELSE k.{status} END AS verdict FROM (SELECT 1) AS one LEFT JOIN k ON true),"
+        " u AS (SELECT r.*, CASE WHEN NOT %(has_perk)s THEN ''"
+        " WHEN NOT (r.verdict = %(valid)s AND %(partner_current)s) THEN %(card_not_valid)s"
+        " WHEN NOT %(applies)s THEN %(not_today)s"
+        f" WHEN %(limited)s THEN loyalty_perk_use_refusal(r.{holder}, %(perk)s, %(day)s, %(daily)s, %(monthly)s,"
+        " %(limit_code)s, %(monthly_code)s)"
+        " ELSE '' END AS refusal FROM r),"
+        f" i AS (INSERT INTO {qn(Check._meta.db_table)} ({', '.join(columns)})"
+        f" SELECT {', '.join(values)} FROM u{asynchronous} RETURNING {check_col['id']})"
+        f" SELECT {', '.join(answer_select)}, u.verdict, u.refusal, i.{check_col['id']} FROM u, i")
+    return sql, fields, card_attnames, card_converters
+
+
 def _counts_in_the_insert() -> bool:
     """Whether the database decides a limited perk's use inside the check's INSERT (PostgreSQL, migration 0005)."""
     return connection.vendor == "postgresql"
@@ -580,15 +702,15 @@ def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.dat
     PostgreSQL the statement locks the holder itself (loyalty_perk_use_refusal); elsewhere the caller holds the
     card's lock and this statement's snapshot is taken after it. The count reads the partial index
     loyalty_check_accepted_uses (perk, card, day) only."""
-    sql, fields = _counted_insert_plan(connection.alias)
+    in_the_insert = _counts_in_the_insert()
+    sql, fields = _counted_insert_plan(connection.alias, in_the_insert)
     date = connection.ops.adapt_datefield_value
     params = [f.get_db_prep_save(f.pre_save(check, True), connection) for f in fields]
     refusals = [Check.Refusal.LIMIT_REACHED.value, Check.Refusal.MONTHLY_LIMIT_REACHED.value]
-    if _counts_in_the_insert():
+    if in_the_insert:
         params += [holder_id, perk.pk, date(day), perk.daily_limit_per_card, perk.monthly_limit, *refusals]
     else:
-        params += [perk.daily_limit_per_card, perk.daily_limit_per_card, refusals[0],
-                   perk.monthly_limit, perk.monthly_limit, refusals[1],
+        params += [perk.daily_limit_per_card, refusals[0], perk.monthly_limit, refusals[1],
                    date(day), perk.pk, date(day.replace(day=1)), date(day), holder_id]
     with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
@@ -599,8 +721,8 @@ def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.dat
                    using=connection.alias)
 
 
-@functools.cache  # one statement per database, for the life of the process
-def _counted_insert_plan(alias: str) -> tuple[str, tuple]:
+@functools.cache  # one statement per database and way of counting, for the life of the process
+def _counted_insert_plan(alias: str, in_the_insert: bool) -> tuple[str, tuple]:
     """The counting INSERT … SELECT … RETURNING of a check and the fields bound before the refusal's parameters
     (every check column but the key, `accepted` and `refusal`, which the statement computes)."""
     conn = connections[alias]
@@ -611,7 +733,7 @@ def _counted_insert_plan(alias: str) -> tuple[str, tuple]:
                    if not f.primary_key and f.attname not in ("accepted", "refusal"))
     columns = [*(qn(f.column) for f in fields), col["accepted"], col["refusal"]]
     values = [*(["%s"] * len(fields)), "(u.refusal = '')", "u.refusal"]
-    if conn.vendor == "postgresql":
+    if in_the_insert:
         decided = "SELECT loyalty_perk_use_refusal(%s, %s, %s, %s, %s, %s, %s) AS refusal"
     else:
         holder, card_pk = qn(Card._meta.get_field("holder").column), qn(Card._meta.pk.column)
@@ -620,8 +742,9 @@ def _counted_insert_plan(alias: str) -> tuple[str, tuple]:
                 f" COUNT(*) AS month FROM {table} c WHERE c.{col['perk_id']} = %s AND c.{col['accepted']}"
                 f" AND c.{col['day']} >= %s AND c.{col['day']} <= %s"
                 f" AND c.{col['card_id']} IN (SELECT k.{card_pk} FROM {card_table} k WHERE k.{holder} = %s)")
-        decided = ("SELECT CASE WHEN %s IS NOT NULL AND n.today >= %s THEN %s"  # noqa: S608
-                   " WHEN %s IS NOT NULL AND n.month >= %s THEN %s ELSE '' END AS refusal"
+        # A limit that is not set (NULL) is never reached.
+        decided = ("SELECT CASE WHEN n.today >= COALESCE(%s, n.today + 1) THEN %s"  # noqa: S608
+                   " WHEN n.month >= COALESCE(%s, n.month + 1) THEN %s ELSE '' END AS refusal"
                    f" FROM ({uses}) n")
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM ({decided}) u"  # noqa: S608
            f" RETURNING {qn(Check._meta.pk.column)}, {col['accepted']}, {col['refusal']}")

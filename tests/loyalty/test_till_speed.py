@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from centres.models import BusinessMembership
 from loyalty import services, tokens
-from loyalty.models import Check
+from loyalty.models import Card, Check
 from loyalty.serializers import VerificationSerializer, verification_data
 from tests.loyalty.factories import CardFactory, PerkFactory
 
@@ -51,8 +51,11 @@ def _statements(api, partner, card, perk=None, qr=True) -> list[str]:
 
 def test_a_check_by_a_till_token_reads_the_card_and_inserts_the_check_only(till_api, partner, card, perk):
     _post(till_api, partner, card)  # the first request of the token builds its identity
-    assert _statements(till_api, partner, card) == ["SELECT", "INSERT"]
-    assert _statements(till_api, partner, card, perk, qr=False) == ["SELECT", "INSERT"]  # a perk with no limit
+    # A genuine QR token on PostgreSQL: the card read, the result decided and the check inserted in one statement.
+    one_statement = ["WITH"] if connection.vendor == "postgresql" else ["SELECT", "INSERT"]
+    assert _statements(till_api, partner, card) == one_statement
+    assert _statements(till_api, partner, card, perk) == one_statement  # a perk with no limit
+    assert _statements(till_api, partner, card, perk, qr=False) == ["SELECT", "INSERT"]  # number + code
 
 
 def test_a_check_by_a_known_till_token_is_one_redis_round_trip(till_api, partner, card, monkeypatch):
@@ -80,7 +83,7 @@ def test_a_limited_perk_is_decided_in_the_insert(till_api, partner, card):
     perk = PerkFactory(partner=partner, daily_limit_per_card=2, monthly_limit=3)
     _post(till_api, partner, card)
     if connection.vendor == "postgresql":  # the INSERT locks the holder and counts (loyalty_perk_use_refusal)
-        assert _statements(till_api, partner, card, perk) == ["SELECT", "INSERT"]
+        assert _statements(till_api, partner, card, perk) == ["WITH"]
     else:  # the card locked in a transaction (a savepoint here: the test runs inside one), then the INSERT
         assert _statements(till_api, partner, card, perk) == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"]
     answers = [_post(till_api, partner, card, perk).json() for _ in range(2)]
@@ -152,3 +155,86 @@ def test_the_answer_is_exactly_the_verification_serializers(till, partner, card,
         expected = json.loads(json.dumps(VerificationSerializer(outcome).data))
         assert verification_data(outcome) == expected
         assert json.loads(json.dumps(verification_data(outcome))) == expected
+
+
+CARD_CASES = [  # (status, valid_from, valid_until) relative to today, as the database allows them
+    ("active", -30, 30), ("active", 0, 0), ("active", -30, -1), ("active", 1, 30),
+    ("pending", None, None), ("pending", 1, 30), ("suspended", -30, 30), ("expired", -60, -1),
+    ("revoked", -30, 30), ("revoked", None, None),
+]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the one-statement check is PostgreSQL's")
+def test_the_one_statement_check_answers_and_records_what_the_step_by_step_check_does(partner, till, monkeypatch):
+    """The SQL twin of the card's result (status, validity, the token's number) and of the perk's refusal,
+    compared with the Python rules (`_status_result`, `Card.is_valid_on`) over every kind of card, perk and
+    partner the till meets."""
+    today = dt.date.today()
+
+    def day(offset):
+        return None if offset is None else today + dt.timedelta(days=offset)
+
+    unlimited = PerkFactory(partner=partner)
+    limited = PerkFactory(partner=partner, daily_limit_per_card=5, monthly_limit=9)
+    not_today = PerkFactory(partner=partner, weekdays=127 & ~(1 << today.weekday()))
+    ended = PerkFactory(partner=partner, valid_until=today - dt.timedelta(days=1))
+    cases = 0
+    for status, start, end in CARD_CASES:
+        for number_matches in (True, False):
+            for perk in (None, unlimited, limited, not_today, ended):
+                for current in (True, False):
+                    partner.is_active = current
+                    answers = []
+                    for one_statement in (False, True):
+                        card = CardFactory(centre=partner.centre, status=status, valid_from=day(start),
+                                           valid_until=day(end))
+                        token = tokens.mint_for_card(card).token
+                        if not number_matches:
+                            Card.objects.filter(pk=card.pk).update(number=tokens.number_for(990000 + cases))
+                        monkeypatch.setattr(services, "_counts_in_the_insert", lambda on=one_statement: on)
+                        with CaptureQueriesContext(connection) as queries:
+                            outcome = services.verify_card(user=till, partner=partner, token=token,
+                                                           perk_id=perk.pk if perk else None,
+                                                           perks=[unlimited, limited, not_today, ended])
+                        if one_statement:  # (a statement psycopg runs prepared is logged without its text)
+                            assert len(queries.captured_queries) == 1
+                        stored = Check.objects.get(pk=outcome.check.pk)
+                        answers.append((
+                            outcome.result, outcome.valid, outcome.accepted, outcome.refusal, outcome.outcome,
+                            outcome.holder != "", outcome.card_number != "", outcome.valid_until,
+                            [p.pk for p in outcome.perks_today], outcome.reason,
+                            stored.result, stored.accepted, stored.refusal, stored.card_id == card.pk,
+                            stored.method, stored.perk_id, stored.checked_by_id, stored.day))
+                        cases += 1
+                    assert answers[0] == answers[1], (status, start, end, number_matches, perk, current)
+    assert cases == len(CARD_CASES) * 2 * 5 * 2 * 2
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the one-statement check is PostgreSQL's")
+def test_a_token_of_an_unknown_card_is_recorded_in_one_statement_as_unknown(partner, till, card):
+    token = tokens.mint_for_card(card).token
+    Check.objects.filter(card=card).delete()
+    Card.objects.filter(pk=card.pk).delete()
+    outcome = services.verify_card(user=till, partner=partner, token=token)
+    assert outcome.result == "unknown" and outcome.valid is False and outcome.holder == ""
+    assert Check.objects.get(pk=outcome.check.pk).card_id is None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server that ends the session")
+@pytest.mark.django_db(transaction=True)
+def test_the_one_statement_check_after_the_server_ended_the_session_is_sent_again_once(partner, till, card):
+    from django.db import connections
+
+    token = tokens.mint_for_card(card).token
+    assert services.verify_card(user=till, partner=partner, token=token).valid
+    ended = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
+    finally:
+        other.close()
+    connection.close_if_unusable_or_obsolete()  # as at the end of a request
+    outcome = services.verify_card(user=till, partner=partner, token=token)
+    assert outcome.valid and connection.connection.info.backend_pid != ended
+    assert Check.objects.filter(card=card).count() == 2  # recorded once each
