@@ -30,6 +30,76 @@ class PlainFieldsSerializer(serializers.Serializer):
         return {name: copy.deepcopy(field) if isinstance(field, _DEEP) else copy.copy(field)
                 for name, field in self._declared_fields.items()}
 
+    def to_internal_value(self, data):
+        """DRF's, except that a JSON object whose every value is plainly valid for its field (a string within
+        the text field's length, free of NUL and lone surrogates; an integer within the integer field's
+        bounds; null where the field allows it) is taken at once, giving exactly what DRF would give. Anything
+        else — another type, a string where a number is expected, a value out of bounds, a form — goes through
+        DRF's fields, with DRF's errors. Only for serializers of text and integer fields with their default
+        validators and no validate_<field> methods (`_plain_plan`); others always use DRF's path."""
+        plan = _plain_plan(type(self), self)
+        if plan is None or type(data) is not dict:
+            return super().to_internal_value(data)
+        out = {}
+        for name, kind, low, high, blank, null, required in plan:
+            if name not in data:
+                if required:
+                    return super().to_internal_value(data)
+                continue
+            value = data[name]
+            if value is None:
+                if not null:
+                    return super().to_internal_value(data)
+            elif kind == "text":
+                if type(value) is not str:
+                    return super().to_internal_value(data)
+                value = value.strip()
+                if not value:
+                    if not blank:
+                        return super().to_internal_value(data)
+                elif len(value) > high or "\x00" in value or _SURROGATE.search(value):
+                    return super().to_internal_value(data)
+            elif type(value) is not int or (low is not None and value < low) or (high is not None and value > high):
+                return super().to_internal_value(data)
+            out[name] = value
+        return out
+
+
+_plans: dict[type, tuple | None] = {}
+
+
+def _plain_plan(cls: type, serializer: serializers.Serializer) -> tuple | None:
+    """Per writable field (name, "text" | "int", low, high, allow_blank, allow_null, required) when every field
+    of the class is a plain text or integer field as DRF makes them, else None. Made once per class."""
+    if cls in _plans:
+        return _plans[cls]
+    from django.core import validators as django_validators
+
+    plan: list | None = []
+    for field in serializer.fields.values():
+        if field.read_only:
+            continue
+        plain_source = field.source_attrs == [field.field_name] and field.default is fields.empty
+        if not plain_source or hasattr(serializer, f"validate_{field.field_name}"):
+            plan = None
+            break
+        kinds = {type(v) for v in field.validators}
+        if type(field) in (TextField,) and field.max_length is not None and field.min_length is None \
+                and field.trim_whitespace and kinds <= {django_validators.MaxLengthValidator,
+                                                        django_validators.ProhibitNullCharactersValidator,
+                                                        NoSurrogates}:
+            plan.append((field.field_name, "text", None, field.max_length, field.allow_blank, field.allow_null,
+                         field.required))
+        elif type(field) is serializers.IntegerField and kinds <= {django_validators.MinValueValidator,
+                                                                   django_validators.MaxValueValidator}:
+            plan.append((field.field_name, "int", field.min_value, field.max_value, False, field.allow_null,
+                         field.required))
+        else:
+            plan = None
+            break
+    _plans[cls] = tuple(plan) if plan is not None else None
+    return _plans[cls]
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.serializers import PlainFieldsSerializer
+from core.serializers import PlainFieldsSerializer, TextField
 
 
 class Child(serializers.Serializer):
@@ -48,8 +48,6 @@ def test_validation_matches_a_plain_serializer():
 
 
 def test_a_text_field_refuses_a_lone_surrogate_as_drfs_char_field_does():
-    from core.serializers import TextField
-
     class Plain(serializers.Serializer):
         value = serializers.CharField(max_length=50)
 
@@ -62,3 +60,55 @@ def test_a_text_field_refuses_a_lone_surrogate_as_drfs_char_field_does():
         assert {k: [(str(e), e.code) for e in v] for k, v in plain.errors.items()} == {
             k: [(str(e), e.code) for e in v] for k, v in fast.errors.items()}
     assert not Fast(data={"value": "a\ud800b"}).is_valid()
+
+
+class Flat(PlainFieldsSerializer):
+    token = TextField(max_length=20, required=False, allow_blank=True)
+    code = TextField(max_length=6)
+    partner = serializers.IntegerField(required=False, min_value=1)
+    perk = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=1000)
+
+
+class FlatByDrf(Flat):
+    def to_internal_value(self, data):
+        return serializers.Serializer.to_internal_value(self, data)
+
+
+FLAT_BODIES = [
+    {"code": "123456"}, {"code": " 12 ", "token": "  "}, {"code": "1", "token": "MS1.abc", "partner": 7, "perk": None},
+    {"code": "1", "perk": 1000}, {"code": "1", "perk": 1001}, {"code": "1", "perk": 0}, {"code": "1", "partner": -3},
+    {"code": "1", "partner": "7"}, {"code": "1", "partner": 7.0}, {"code": "1", "partner": True},
+    {"code": "1", "partner": None}, {"code": ""}, {"code": "   "}, {"token": "x"}, {}, {"code": "1234567"},
+    {"code": "12\x00"}, {"code": "12\ud800"}, {"code": 123}, {"code": None}, {"code": ["1"]},
+    {"code": "1", "token": "y" * 21}, {"code": "1", "unknown": "ignored"}, {"code": "1", "partner": 2**70},
+]
+
+
+def test_a_plain_json_body_is_taken_at_once_with_exactly_drfs_answer():
+    for body in FLAT_BODIES:
+        fast, drf = Flat(data=body), FlatByDrf(data=body)
+        assert fast.is_valid() == drf.is_valid(), body
+        if drf.errors:
+            assert {k: [(str(e), e.code) for e in v] for k, v in fast.errors.items()} == {
+                k: [(str(e), e.code) for e in v] for k, v in drf.errors.items()}, body
+        else:
+            assert fast.validated_data == drf.validated_data, body
+            assert {k: type(v) for k, v in fast.validated_data.items()} == {
+                k: type(v) for k, v in drf.validated_data.items()}, body
+
+
+def test_a_serializer_with_other_fields_or_field_methods_always_uses_drfs_path():
+    from core.serializers import _plain_plan
+
+    class WithChoice(PlainFieldsSerializer):
+        kind = serializers.ChoiceField(choices=["a", "b"])
+
+    class WithMethod(Flat):
+        def validate_code(self, value):
+            return value.upper()
+
+    assert _plain_plan(WithChoice, WithChoice()) is None
+    assert _plain_plan(WithMethod, WithMethod()) is None
+    assert _plain_plan(Flat, Flat()) is not None
+    method = WithMethod(data={"code": "ab"})
+    assert method.is_valid() and method.validated_data["code"] == "AB"
