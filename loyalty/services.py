@@ -23,7 +23,15 @@ from centres.selectors import is_staff_of, membership_role
 from core.cache import cached_value
 from core.dates import today
 from core.errors import Code, deny, refusal, refuse
-from core.rows import columns_of, insert_row, instance_of, one_row, prepared_cursor, read_checking_connection
+from core.rows import (
+    columns_of,
+    insert_row,
+    insert_values,
+    instance_of,
+    one_row,
+    prepared_cursor,
+    read_checking_connection,
+)
 from core.workflow import Move, Workflow
 
 from . import tokens
@@ -610,7 +618,7 @@ def _verify_genuine_token(*, user: User, partner: Partner, claims: dict, perk: P
                   refusal="", checked_by=user, day=day)
     pre_save.send(sender=Check, instance=check, raw=False, using=connection.alias, update_fields=None)
     date = connection.ops.adapt_datefield_value
-    params = {f"f{i}": f.get_db_prep_save(f.pre_save(check, True), connection) for i, f in enumerate(fields)}
+    params = {f"f{i}": value for i, value in enumerate(insert_values(check, fields, connection))}
     params.update({
         "card": claims["c"], "centre": partner.centre_id, "number": claims.get("n"), "day": date(day),
         "has_perk": perk is not None, "partner_current": partner_current,
@@ -705,7 +713,7 @@ def _insert_counted_use(check: Check, *, holder_id: int, perk: Perk, day: dt.dat
     in_the_insert = _counts_in_the_insert()
     sql, fields = _counted_insert_plan(connection.alias, in_the_insert)
     date = connection.ops.adapt_datefield_value
-    params = [f.get_db_prep_save(f.pre_save(check, True), connection) for f in fields]
+    params = insert_values(check, fields, connection)
     refusals = [Check.Refusal.LIMIT_REACHED.value, Check.Refusal.MONTHLY_LIMIT_REACHED.value]
     if in_the_insert:
         params += [holder_id, perk.pk, date(day), perk.daily_limit_per_card, perk.monthly_limit, *refusals]

@@ -220,3 +220,16 @@ def test_a_prepared_cursor_translates_database_errors_as_django_does():
     card = CardFactory()
     with pytest.raises(IntegrityError), transaction.atomic(), rows.prepared_cursor() as cursor:
         cursor.execute(f'INSERT INTO {Card._meta.db_table} (id) VALUES (%s)', [card.pk])
+
+
+@pytest.mark.django_db
+def test_insert_values_are_what_the_fields_would_prepare():
+    from loyalty.models import Check
+
+    earlier = CheckFactory()
+    for method in (Check.Method.QR, "number"):
+        made = Check(card=earlier.card, partner=earlier.partner, perk=None, result="valid", method=method,
+                     accepted=False, refusal="", day=earlier.day, flagged=True)
+        fields = [f for f in Check._meta.concrete_fields if not f.primary_key and f.attname != "created_at"]
+        assert rows.insert_values(made, fields, connection) == [
+            f.get_db_prep_save(f.pre_save(made, True), connection) for f in fields]
