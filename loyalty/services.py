@@ -620,7 +620,8 @@ def _verify_genuine_token(*, user: User, partner: Partner, claims: dict, perk: P
     date = connection.ops.adapt_datefield_value
     params = {f"f{i}": value for i, value in enumerate(insert_values(check, fields, connection))}
     params.update({
-        "card": claims["c"], "centre": partner.centre_id, "number": claims.get("n"), "day": date(day),
+        "card": claims.get("c"), "centre": partner.centre_id, "day": date(day),
+        "number": claims.get("n") if isinstance(claims.get("n"), str) else None,  # none: not this card's
         "has_perk": perk is not None, "partner_current": partner_current,
         "applies": perk is not None and perk.applies_on(day), "limited": limited,
         "perk": perk.pk if perk is not None else None,
