@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from .errors import Code
 
 MAX_INT64 = 2**63 - 1
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (also core.serializers)
 
 
 def text_problem(text: str) -> str | None:
     """Why a decoded text cannot be taken (NUL byte, lone surrogate), or None."""
     if "\x00" in text:
         return _("A NUL character is not allowed.")
-    if _SURROGATE.search(text):
+    if SURROGATE.search(text):
         return _("Text with a lone surrogate is not allowed.")
     return None
 

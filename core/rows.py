@@ -172,6 +172,10 @@ def read_checking_connection(using: str, sql: str, params: list | dict, *, write
         return cursor.fetchone()
 
 
+# Joined into an INSERT … SELECT: that statement's own transaction commits without waiting for the disk.
+ASYNCHRONOUS_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+
+
 @functools.cache
 def _insert_plan(model: type[models.Model], using: str, durable: bool = True,
                  ) -> tuple[str, tuple[models.Field, ...], bool]:
@@ -188,7 +192,7 @@ def _insert_plan(model: type[models.Model], using: str, durable: bool = True,
         sql = f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) VALUES ({values})"  # noqa: S608
     else:  # the statement's own transaction commits without waiting for the disk (see insert_row)
         sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) SELECT {values}"  # noqa: S608
-               " FROM (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit")
+               f" FROM {ASYNCHRONOUS_COMMIT}")
     if returning:
         sql += f" RETURNING {qn(opts.pk.column)}"
     return sql, fields, returning

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
-import re
 
 from rest_framework import fields, relations, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from .middleware import SURROGATE
 
 # Fields that hold another field or serializer (bound to a parent of their own) or per-instance state: copied
 # deeply as DRF does. Every other field keeps only its settings, fixed when the class is defined.
@@ -57,7 +58,7 @@ class PlainFieldsSerializer(serializers.Serializer):
                 if not value:
                     if not blank:
                         return super().to_internal_value(data)
-                elif len(value) > high or "\x00" in value or _SURROGATE.search(value):
+                elif len(value) > high or "\x00" in value or SURROGATE.search(value):
                     return super().to_internal_value(data)
             elif type(value) is not int or (low is not None and value < low) or (high is not None and value > high):
                 return super().to_internal_value(data)
@@ -84,7 +85,7 @@ def _plain_plan(cls: type, serializer: serializers.Serializer) -> tuple | None:
             plan = None
             break
         kinds = {type(v) for v in field.validators}
-        if type(field) in (TextField,) and field.max_length is not None and field.min_length is None \
+        if type(field) is TextField and field.max_length is not None and field.min_length is None \
                 and field.trim_whitespace and kinds <= {django_validators.MaxLengthValidator,
                                                         django_validators.ProhibitNullCharactersValidator,
                                                         NoSurrogates}:
@@ -101,15 +102,13 @@ def _plain_plan(cls: type, serializer: serializers.Serializer) -> tuple | None:
     return _plans[cls]
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 class NoSurrogates(ProhibitSurrogateCharactersValidator):
     """DRF's refusal of lone surrogates (same message and code), found by one regular-expression search instead
     of a Python generator over every character: a QR token of ~150 characters cost ~25 µs per check that way."""
 
     def __call__(self, value) -> None:
-        found = _SURROGATE.search(str(value))
+        found = SURROGATE.search(str(value))
         if found is not None:
             raise ValidationError(self.message.format(code_point=ord(found.group())), code=self.code)
 

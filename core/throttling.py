@@ -85,6 +85,10 @@ class Limit:
     allowed: int
     seconds: int
 
+    def for_ident(self, ident) -> Limit:
+        """This limit with IDENT in its name replaced by the client's identifier."""
+        return Limit(self.name.replace(IDENT, str(ident)), self.allowed, self.seconds)
+
 
 def _redis():
     """The redis-py client behind Django's RedisCache, or None for any other cache backend."""
@@ -127,8 +131,7 @@ def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | N
         if ident_from is not None:
             if found.get(ident_from) is None:
                 return found, None
-            limits = [Limit(limit.name.replace(IDENT, str(found[ident_from])), limit.allowed, limit.seconds)
-                      for limit in limits]
+            limits = [limit.for_ident(found[ident_from]) for limit in limits]
         return found, _sliding_elsewhere(limits, now)
     script = _scripts.get(id(client))
     if script is None:
@@ -210,8 +213,8 @@ def fixed_window_hits(limits: list[Limit], *, now: float | None = None) -> list[
 class RateThrottles(BaseThrottle):
     """DRF's AnonRateThrottle, UserRateThrottle and ScopedRateThrottle in one round trip (see the module).
 
-    When the token authentication already counted this request's limits in its own round trip (a token this web
-    process has seen: core.tokens), their answers are taken as they are. Such a request is counted before the
+    When the token authentication already counted this request's limits in its own round trip (a token whose
+    identity is cached: core.tokens), their answers are taken as they are. Such a request is counted before the
     view's permissions are checked, where DRF counts after them: a refused request of a known user counts
     against that user's own rates, which only makes them stricter."""
 

@@ -31,7 +31,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from core.rows import one_row
-from core.throttling import COUNTED_ATTRIBUTE, IDENT, Limit, RateThrottles, read_and_count
+from core.throttling import COUNTED_ATTRIBUTE, IDENT, RateThrottles, read_and_count
 
 IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
@@ -210,8 +210,7 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             cache.set_many({entry_key: entry, user_key: user.pk}, _identity_seconds())
         token._identity = (entry_key, entry)
         if answers is not None and found.get(user_key) == user.pk:
-            self._counted = ([Limit(limit.name.replace(IDENT, str(user.pk)), limit.allowed, limit.seconds)
-                              for limit in limits], answers)
+            self._counted = ([limit.for_ident(user.pk) for limit in limits], answers)
         return self.check_expiry(user, token)
 
 

@@ -24,6 +24,7 @@ from core.cache import cached_value
 from core.dates import today
 from core.errors import Code, deny, refusal, refuse
 from core.rows import (
+    ASYNCHRONOUS_COMMIT,
     columns_of,
     insert_row,
     insert_values,
@@ -674,7 +675,7 @@ def _genuine_token_plan(alias: str, waits: bool) -> tuple[str, tuple, tuple[str,
               *(f"%(f{i})s" for i in range(len(fields)))]
     status, number = card_col["status"], card_col["number"]
     valid_from, valid_until, holder = card_col["valid_from"], card_col["valid_until"], card_col["holder_id"]
-    asynchronous = "" if waits else ", (SELECT set_config('synchronous_commit', 'off', true)) AS asynchronous_commit"
+    asynchronous = "" if waits else f", {ASYNCHRONOUS_COMMIT}"
     # Names come from the models' _meta and every value is a bound parameter.
     sql = (
         f"WITH k AS (SELECT {', '.join(card_select)} FROM {qn(Card._meta.db_table)} c"  # noqa: S608
