@@ -123,3 +123,40 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def redis_commands(monkeypatch) -> list[str]:
+    """The names of the Redis commands the cache sends from now on, in order (clear it after a warm-up); the test is
+    skipped when the cache is not Redis."""
+    from core import throttling
+
+    client = throttling._redis()
+    if client is None:
+        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    commands: list[str] = []
+    original = type(client).execute_command
+
+    def counted(self, *args, **kwargs):
+        commands.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", counted)
+    return commands
+
+
+def end_database_session() -> int:
+    """End the default connection's PostgreSQL session from another connection, as a server restart or an
+    administrator would, and end the request as Django does (so the next query would be health-checked).
+    Answers the ended session's backend pid."""
+    from django.db import connection, connections
+
+    ended = connection.connection.info.backend_pid
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
+    finally:
+        other.close()
+    connection.close_if_unusable_or_obsolete()
+    return ended

@@ -72,20 +72,8 @@ def test_a_view_scope_is_counted_besides_the_user_scope(db, rates):
     assert throttle.allow_request(request, SimpleNamespace())  # another view without the scope
 
 
-def test_on_redis_all_the_scopes_are_one_round_trip(db, monkeypatch):
-    from core import throttling
-
-    client = throttling._redis()
-    if client is None:
-        pytest.skip("the cache is not Redis (set REDIS_URL)")
-    commands = []
-    original = type(client).execute_command
-
-    def counted(self, *args, **kwargs):
-        commands.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counted)
+def test_on_redis_all_the_scopes_are_one_round_trip(db, redis_commands):
+    commands = redis_commands
     limits = [Limit("test:anon", 5, 60), Limit("test:user", 5, 60), Limit("test:scope", 1, 60)]
     sliding_window_hits(limits)  # the first call of a process may load the script
     commands.clear()
@@ -106,24 +94,13 @@ def test_cache_reads_and_the_counts_come_back_together(db):
     assert found == {"test:entry": {"user": 7}} and answers[0][0] is False
 
 
-def test_on_redis_cache_reads_and_counts_are_one_round_trip(db, monkeypatch):
+def test_on_redis_cache_reads_and_counts_are_one_round_trip(db, redis_commands):
     from django.core.cache import cache
 
-    from core import throttling
-
-    client = throttling._redis()
-    if client is None:
-        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    commands = redis_commands
     cache.set("test:entry", [1, 2])
-    read_and_count(["test:entry"], [Limit("test:warm", 5, 60)])
-    commands = []
-    original = type(client).execute_command
-
-    def counted(self, *args, **kwargs):
-        commands.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counted)
+    read_and_count(["test:entry"], [Limit("test:warm", 5, 60)])  # the first call of a process may load the script
+    commands.clear()
     assert read_and_count(["test:entry"], [Limit("test:a", 5, 60), Limit("test:b", 5, 60)])[0] == {
         "test:entry": [1, 2]}
     assert commands == ["EVALSHA"]

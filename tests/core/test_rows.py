@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 from core import rows
 from core.rows import insert_row, one_row
 from loyalty.models import Card
+from tests.conftest import end_database_session
 from tests.factories import UserFactory
 from tests.loyalty.factories import CardFactory, CheckFactory
 
@@ -168,14 +169,7 @@ def test_a_read_is_its_own_health_check_and_a_dropped_connection_is_made_again(m
     monkeypatch.setattr(type(connections["default"]), "is_usable", lambda self: checks.append(True) or True)
     assert one_row(Card, pk=card.pk).pk == card.pk
     assert checks == []  # no SELECT 1 before the read
-    dropped = connection.connection.info.backend_pid
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
-    finally:
-        other.close()
-    connection.close_if_unusable_or_obsolete()
+    dropped = end_database_session()
     assert one_row(Card, pk=card.pk).pk == card.pk
     assert connection.connection.info.backend_pid != dropped
     with pytest.raises(Exception, match="relation"):  # any other error is the caller's

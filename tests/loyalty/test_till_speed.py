@@ -19,6 +19,7 @@ from centres.models import BusinessMembership
 from loyalty import services, tokens
 from loyalty.models import Card, Check
 from loyalty.serializers import VerificationSerializer, verification_data
+from tests.conftest import end_database_session
 from tests.loyalty.factories import CardFactory, PerkFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,23 +59,12 @@ def test_a_check_by_a_till_token_reads_the_card_and_inserts_the_check_only(till_
     assert _statements(till_api, partner, card, perk, qr=False) == ["SELECT", "INSERT"]  # number + code
 
 
-def test_a_check_by_a_known_till_token_is_one_redis_round_trip(till_api, partner, card, monkeypatch):
+def test_a_check_by_a_known_till_token_is_one_redis_round_trip(till_api, partner, card, redis_commands):
     """The identity is read and every throttle scope counted in one script (core.throttling.read_and_count)."""
-    from core import throttling
-
-    client = throttling._redis()
-    if client is None:
-        pytest.skip("the cache is not Redis (set REDIS_URL)")
+    commands = redis_commands
     _post(till_api, partner, card)  # the first request of the token builds its identity
     _post(till_api, partner, card)
-    commands = []
-    original = type(client).execute_command
-
-    def counted(self, *args, **kwargs):
-        commands.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(type(client), "execute_command", counted)
+    commands.clear()
     assert _post(till_api, partner, card).status_code == 200
     assert commands == ["EVALSHA"]
 
@@ -223,18 +213,9 @@ def test_a_token_of_an_unknown_card_is_recorded_in_one_statement_as_unknown(part
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a server that ends the session")
 @pytest.mark.django_db(transaction=True)
 def test_the_one_statement_check_after_the_server_ended_the_session_is_sent_again_once(partner, till, card):
-    from django.db import connections
-
     token = tokens.mint_for_card(card).token
     assert services.verify_card(user=till, partner=partner, token=token).valid
-    ended = connection.connection.info.backend_pid
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [ended])
-    finally:
-        other.close()
-    connection.close_if_unusable_or_obsolete()  # as at the end of a request
+    ended = end_database_session()
     outcome = services.verify_card(user=till, partner=partner, token=token)
     assert outcome.valid and connection.connection.info.backend_pid != ended
     assert Check.objects.filter(card=card).count() == 2  # recorded once each
