@@ -515,8 +515,10 @@ def verify_card(*, user: User, partner: Partner, token: str = "", number: str = 
     Limits count the holder's uses on all their cards. `perks` are all the partner's perks in the till's order
     when the caller has them (the API keeps them with the till's identity), else from the cache.
 
-    Round trips: a check reads the card and inserts the check, each statement on its own (no explicit
-    transaction: there is nothing to keep consistent between them). With a perk that has a daily or monthly
+    Round trips: on PostgreSQL a genuine QR token of the partner's centre is checked and recorded in one
+    statement (`_verify_genuine_token`). Otherwise a check reads the card and inserts the check, each statement
+    on its own (no explicit transaction: there is nothing to keep consistent between them). With a perk that has
+    a daily or monthly
     limit, on PostgreSQL the INSERT itself decides the use: it calls loyalty_perk_use_refusal (migration 0005),
     which locks the holder (an advisory lock held until the check is committed) and counts their uses in a
     snapshot taken after the lock — two uses at once cannot both take the last one, on one card or on two of
