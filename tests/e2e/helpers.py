@@ -25,14 +25,23 @@ def log_in(page, email: str, password: str, lang: str = "pl") -> None:
     choose_language(page, lang)
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("main form button[type=submit]"))
     assert page.locator("header form[action$='/konto/wyloguj/']").count() == 1, "not logged in"
 
 
 def log_out(page) -> None:
-    page.locator("header form[action$='/konto/wyloguj/'] button").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("header form[action$='/konto/wyloguj/'] button"))
+
+
+def click_and_load(page, locator) -> None:
+    """Click something that loads a page (a link, a form's button) and return once the new page has loaded.
+
+    A click returns before the browser has the new page, and `wait_for_load_state()` right after it returns at once
+    (the old page is loaded), so a check that does not wait (`is_visible()`, `count()`, a database read) would read
+    the old page or run before the server has answered: a CI run failed that way. Waiting for the navigation the
+    click starts closes the race, also when the new page has the same address (a form shown again with errors)."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def settle_animations(page) -> None:

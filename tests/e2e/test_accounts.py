@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from centres.models import User
-from tests.e2e.helpers import choose_language, log_in, log_out, t
+from tests.e2e.helpers import choose_language, click_and_load, log_in, log_out, t
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,7 @@ def test_language_switch_keeps_the_page(page, steps):
 def test_resident_signs_up_confirms_e_mail_and_logs_in_again(page, steps, lang):
     page.goto("/")
     choose_language(page, lang)
-    page.locator("header a[href='/konto/zaloz/']").click()
+    click_and_load(page, page.locator("header a[href='/konto/zaloz/']"))
     assert page.locator("h1").inner_text() == t(lang, "Sign up")
     steps("sign-up form")
 
@@ -38,7 +39,7 @@ def test_resident_signs_up_confirms_e_mail_and_logs_in_again(page, steps, lang):
     page.fill("input[name=last_name]", "Nowak")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD + "x")
-    page.locator("main form button[type=submit]").click()
+    click_and_load(page, page.locator("main form button[type=submit]"))
     assert page.locator(".field.has-error .error").first.inner_text() == t(lang, "The two passwords differ.")
     assert not User.objects.filter(email=f"ewa.{lang}@example.org").exists()
     steps("sign-up error")
@@ -72,7 +73,7 @@ def test_wrong_password_shows_the_form_again(page, steps, lang):
     choose_language(page, lang)
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", "not-the-password")
-    page.locator("main form button[type=submit]").click()
-    assert page.locator(".form-errors").is_visible()
+    click_and_load(page, page.locator("main form button[type=submit]"))
+    expect(page.locator(".form-errors")).to_be_visible()
     assert page.locator("header form[action$='/konto/wyloguj/']").count() == 0
     steps("log-in refused")

@@ -20,7 +20,7 @@ from tests.contests.factories import (
     VotingRoundFactory,
     approved_garden,
 )
-from tests.e2e.helpers import choose_language, log_in, log_out, t
+from tests.e2e.helpers import choose_language, click_and_load, log_in, log_out, t
 from tests.factories import PASSWORD, BusinessFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -90,13 +90,12 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     log_in(page, resident.email, PASSWORD, lang)
     page.goto("/")
     choose_language(page, lang)
-    page.locator("header nav.main-nav a", has_text=t(lang, "Contests")).click()
-    page.wait_for_url("**/konkursy/")
+    click_and_load(page, page.locator("header nav.main-nav a", has_text=t(lang, "Contests")))
     assert page.locator("main h1").inner_text() == t(lang, "Contests")
     steps("contests list")
 
-    page.locator("main article h2 a", has_text=title).click()
-    page.wait_for_url(f"**{reverse('contests:contest-detail', args=[contest.pk])}")
+    click_and_load(page, page.locator("main article h2 a", has_text=title))
+    assert page.url.endswith(reverse("contests:contest-detail", args=[contest.pk]))
     assert page.locator("main h1").inner_text() == title
     assert t(lang, "public vote") in page.locator("main p.lead").inner_text()
     vote_section = page.locator("section[aria-labelledby=vote-h]")
@@ -113,8 +112,7 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
 
     # The vote.
     vote_section.get_by_label(first.title).check()
-    vote_section.get_by_role("button", name=t(lang, "Cast my vote")).click()
-    page.wait_for_load_state()
+    click_and_load(page, vote_section.get_by_role("button", name=t(lang, "Cast my vote")))
     assert page.url.endswith(reverse("contests:contest-detail", args=[contest.pk]))
     assert page.locator("main .messages").inner_text() == t(lang, "Thank you: your vote is counted.")
     assert vote_section.locator("p.message[role=status]").inner_text() == t(
@@ -128,8 +126,7 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     other_section = second_tab.locator("section[aria-labelledby=vote-h]")
     other_section.get_by_label(second.title).check()
     with second_tab.expect_response(lambda r: r.url.endswith(reverse("contests:vote", args=[contest.pk]))) as posted:
-        other_section.get_by_role("button", name=t(lang, "Cast my vote")).click()
-    second_tab.wait_for_load_state()
+        click_and_load(second_tab, other_section.get_by_role("button", name=t(lang, "Cast my vote")))
     assert posted.value.status == 400
     page = steps.page = second_tab  # the journey goes on in this tab; its steps are the ones kept
     vote_section = other_section
@@ -169,8 +166,7 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     action = page.locator("select[name=action]")
     assert action.locator("option[value=publish]").inner_text() == t(lang, "Publish the results")
     action.select_option("publish")
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("button[name=index]"))
     assert page.locator("ul.messagelist li.info").inner_text() == t(
         lang, "Results of “%(c)s” published.") % {"c": title}
     contest.refresh_from_db()
@@ -226,8 +222,7 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     page.locator(f"input[name=_selected_action][value='{contest.pk}']").check()
     page.locator("select[name=action]").select_option("open_correction")
     page.fill("input[name=reason]", reason)
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("button[name=index]"))
     assert page.locator("ul.messagelist li.info").inner_text() == t(
         lang, "A correction of “%(c)s” is open.") % {"c": title}
     page.goto(reverse("admin:contests_vote_changelist"))
@@ -235,16 +230,14 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
     page.locator(f"input[name=_selected_action][value='{vote.pk}']").check()
     page.locator("select[name=action]").select_option("void")
     page.fill("input[name=reason]", reason)
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("button[name=index]"))
     vote.refresh_from_db()
     assert vote.void_reason == reason
     steps("correction opened, vote voided")
     page.goto(reverse("admin:contests_contest_changelist"))
     page.locator(f"input[name=_selected_action][value='{contest.pk}']").check()
     page.locator("select[name=action]").select_option("publish")
-    page.locator("button[name=index]").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("button[name=index]"))
     assert page.locator("ul.messagelist li.info").inner_text() == t(
         lang, "Results of “%(c)s” republished (version %(v)s).") % {"c": title, "v": 2}
     steps("results republished")
@@ -262,8 +255,7 @@ def test_resident_votes_once_and_sees_the_vote_in_the_published_results(page, st
         in round_section.inner_text()
     steps("corrected results")
     assert axe(page) == []
-    correction.locator("a[href='?version=1']").click()
-    page.wait_for_load_state()
+    click_and_load(page, correction.locator("a[href='?version=1']"))
     assert page.locator("main .message.warning").count() == 1, "version 1 says it was corrected later"
     round_section = page.locator(f"section[aria-labelledby=round-{voting_round.pk}]")
     rows = [r.locator("th, td").all_inner_texts() for r in round_section.locator("tbody tr").all()]

@@ -23,7 +23,7 @@ from centres.selectors import today
 from gardens.models import AestheticRule, Attachment, GardenApplication
 from gardens.pdf import verification_url
 from tests.e2e.conftest import AXE_JS
-from tests.e2e.helpers import choose_language, log_in, log_out, settle_animations, t
+from tests.e2e.helpers import choose_language, click_and_load, log_in, log_out, settle_animations, t
 from tests.factories import PASSWORD, BusinessFactory, MembershipFactory, StaffFactory, StreetFactory, ZoneFactory
 from tests.gardens.factories import RuleFactory, SeasonFactory, TierFactory, png_bytes, rate
 
@@ -70,11 +70,6 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def click_and_load(page, locator) -> None:
-    with page.expect_navigation():
-        locator.click()
 
 
 def draw_rectangle(page) -> None:

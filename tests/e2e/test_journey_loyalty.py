@@ -23,7 +23,7 @@ from centres.selectors import today
 from loyalty import tokens
 from loyalty.models import Card, CardEvent, Check, Perk
 from tests.e2e.conftest import _REPORTS, ARTIFACTS, Steps, _slug
-from tests.e2e.helpers import choose_language, log_in, t
+from tests.e2e.helpers import choose_language, click_and_load, log_in, t
 from tests.e2e.test_till import axe_under_csp
 from tests.factories import PASSWORD, BusinessFactory, MembershipFactory, StaffFactory, UserFactory
 from tests.loyalty.factories import PartnerFactory, PerkFactory
@@ -131,7 +131,7 @@ def test_resident_card_from_sign_up_to_till_use(page, steps, axe, lang, other_pa
     # --- The resident signs up and confirms the e-mail address. ---
     page.goto("/")
     choose_language(page, lang)
-    page.locator("header a[href='/konto/zaloz/']").click()
+    click_and_load(page, page.locator("header a[href='/konto/zaloz/']"))
     assert page.locator("h1").inner_text() == shown(lang, "Sign up")
     page.fill("input[name=email]", email)
     page.fill("input[name=first_name]", "Ewa")
@@ -166,7 +166,7 @@ def test_resident_card_from_sign_up_to_till_use(page, steps, axe, lang, other_pa
     # Without accepting the terms the form comes back with the field's message and no card is made.
     page.fill("input[name=address]", "ul. Szeroka 12/3")
     page.fill("input[name=postal_code]", "87-100")
-    page.locator("main form button[type=submit]").click()
+    click_and_load(page, page.locator("main form button[type=submit]"))
     assert page.locator(".field.has-error .error").first.inner_text() == t(
         lang, "Accept the programme's terms to apply.")
     assert not Card.objects.filter(holder=resident).exists()
@@ -245,9 +245,10 @@ def test_resident_card_from_sign_up_to_till_use(page, steps, axe, lang, other_pa
     cashier = programme["cashier"]
     till = other_page("cashier")
     log_in(till, cashier.email, PASSWORD, lang)
-    till.locator("header a.account-link").click()
-    till.locator("main a[href='/moja-starowka/kasa/']", has_text=shown(lang, "Check a card at the till")).click()
-    till.wait_for_url("**/moja-starowka/kasa/")
+    click_and_load(till, till.locator("header a.account-link"))
+    click_and_load(till, till.locator("main a[href='/moja-starowka/kasa/']",
+                                      has_text=shown(lang, "Check a card at the till")))
+    assert till.url.endswith("/moja-starowka/kasa/")
     assert till.locator("h1").inner_text() == shown(lang, "Check a Moja Starówka card")
     till.steps("till page")
     assert PARTNER_NAME in till.locator(".till-who").inner_text()

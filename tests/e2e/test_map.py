@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LANGUAGES, ROOT, live_server_on_demo_site
 from tests.e2e.helpers import choose_language
@@ -67,7 +68,7 @@ def test_map_draws_every_feature_of_the_three_layers(page, steps, demo_map):
     assert page.locator("path.map-feature-partners").count() == expected["partners"]
 
     page.locator("path.map-feature-murals").first.click(force=True)
-    assert page.locator(".leaflet-popup-content a").count() == 1, "a mural's popup links to its page"
+    expect(page.locator(".leaflet-popup-content a"), "a mural's popup links to its page").to_have_count(1)
 
     for lang in LANGUAGES:
         choose_language(page, lang)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from centres.demo import valid_nip
 from centres.models import Business
-from tests.e2e.helpers import choose_language, log_in, t
+from tests.e2e.helpers import choose_language, click_and_load, log_in, t
 from tests.factories import PASSWORD, BusinessFactory, StaffFactory, StreetFactory, ZoneFactory
 
 pytestmark = pytest.mark.e2e
@@ -78,8 +78,7 @@ def test_import_with_a_bad_row_writes_nothing_then_the_corrected_file_imports(pa
     page.wait_for_url("**/zadanie/**")
     assert page.locator("table tbody tr").count() == 3
     steps("preview")
-    page.locator("form[action$='/zatwierdz/'] button").click()
-    page.wait_for_load_state()
+    click_and_load(page, page.locator("form[action$='/zatwierdz/'] button"))
     assert t(lang, "imported") in page.locator("#job-state").inner_text()
     assert Business.objects.filter(name__startswith="Nowa Firma").count() == 3
     steps("imported")
