@@ -43,11 +43,16 @@ class _Plan:
     related: models.ForeignKey | None
 
 
-def columns_of(model: type[models.Model], alias: str, connection) -> tuple[list[str], tuple[str, ...], tuple]:
+def columns_of(model: type[models.Model], alias: str, connection, only: tuple[str, ...] | None = None,
+               ) -> tuple[list[str], tuple[str, ...], tuple]:
     """A model's concrete columns as `alias."column"` for a hand-written SELECT, their attnames and, per column,
-    the (converter, col) pairs the ORM applies; `instance_of` makes the instance from such a row."""
+    the (converter, col) pairs the ORM applies; `instance_of` makes the instance from such a row. With `only`
+    (attnames, the key among them), those columns alone, in the model's order: the instance defers the others,
+    as `.only()` would."""
     qn = connection.ops.quote_name
-    fields = model._meta.concrete_fields
+    fields = [f for f in model._meta.concrete_fields if only is None or f.attname in only]
+    if only is not None and len(fields) != len(set(only)):
+        raise ValueError(f"{model.__name__} has no concrete field among {sorted(set(only) - {f.attname for f in fields})}")
     select, converters = [], []
     for field in fields:
         select.append(f"{alias}.{qn(field.column)}")

@@ -659,6 +659,14 @@ _RESULT_CODES = {
 }
 
 
+# The card's columns the one-statement check reads and answers: its result (`_status_result`'s twin needs the
+# number, status and validity), the holder whose limited uses are counted, and what the till is shown
+# (`_verification`: the first name and the surname's initial, the number). The others (the address, the e-mail,
+# the secret) stay in the database: the instance defers them.
+_GENUINE_TOKEN_CARD_FIELDS = ("id", "number", "status", "first_name", "last_name", "valid_from", "valid_until",
+                              "centre_id", "holder_id")
+
+
 @functools.cache  # one statement per database and commit kind, for the life of the process
 def _genuine_token_plan(alias: str, waits: bool) -> tuple[str, tuple, tuple[str, ...], tuple]:
     """The statement of `_verify_genuine_token`, the check fields it binds (f0, f1, …: every column but the key,
@@ -668,8 +676,8 @@ def _genuine_token_plan(alias: str, waits: bool) -> tuple[str, tuple, tuple[str,
     qn = conn.ops.quote_name
     card_col = {f.attname: qn(f.column) for f in Card._meta.concrete_fields}
     check_col = {f.attname: qn(f.column) for f in Check._meta.concrete_fields}
-    card_select, card_attnames, card_converters = columns_of(Card, "c", conn)
-    answer_select = columns_of(Card, "u", conn)[0]
+    card_select, card_attnames, card_converters = columns_of(Card, "c", conn, only=_GENUINE_TOKEN_CARD_FIELDS)
+    answer_select = columns_of(Card, "u", conn, only=_GENUINE_TOKEN_CARD_FIELDS)[0]
     decided = ("card_id", "result", "accepted", "refusal")
     fields = tuple(f for f in Check._meta.concrete_fields if not f.primary_key and f.attname not in decided)
     columns = [*(check_col[name] for name in decided), *(qn(f.column) for f in fields)]

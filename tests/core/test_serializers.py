@@ -112,3 +112,25 @@ def test_a_serializer_with_other_fields_or_field_methods_always_uses_drfs_path()
     assert _plain_plan(Flat, Flat()) is not None
     method = WithMethod(data={"code": "ab"})
     assert method.is_valid() and method.validated_data["code"] == "AB"
+
+
+def test_a_serializer_without_validators_of_its_own_does_not_bind_its_fields_to_validate_a_plain_body():
+    plain = Flat(data={"code": "ab12"})
+    assert plain.is_valid(), plain.errors
+    assert "fields" not in plain.__dict__, "no field was bound for the serializer's own (absent) validators"
+
+
+def test_the_serializers_own_validators_still_see_the_read_only_defaults():
+    seen = []
+
+    class WithValidator(PlainFieldsSerializer):
+        code = TextField(max_length=6)
+        owner = serializers.HiddenField(default="office")
+        stamp = serializers.CharField(read_only=True, default="today")
+
+        class Meta:
+            validators = [seen.append]
+
+    checked = WithValidator(data={"code": "ab"})
+    assert checked.is_valid(), checked.errors
+    assert seen == [{"stamp": "today", "code": "ab", "owner": "office"}]
