@@ -211,4 +211,5 @@ router.register("contests/entries", EntryViewSet, basename="contest-entry")
 router.register("contests/rounds", VotingRoundViewSet, basename="contest-round")
 router.register("contests/votes", VoteViewSet, basename="contest-vote")
 router.register("contests/scores", ScoreViewSet, basename="contest-score")
+router.resolve_first("contests/votes")  # a voting day's burst
 
