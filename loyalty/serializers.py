@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import segno
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -267,9 +268,19 @@ def _perk_value_field() -> serializers.DecimalField:
 
 
 def _perk_brief(perk: Perk) -> dict:
-    return {"id": perk.pk, "title": str(perk.title), "kind": str(perk.kind),
-            "value": None if perk.value is None else _perk_value_field().to_representation(perk.value),
-            "daily_limit_per_card": perk.daily_limit_per_card, "monthly_limit": perk.monthly_limit}
+    """PerkBriefSerializer's output for the perk in the active language. The till's perks come with the cached
+    token identity, the same instances request after request, and every answer lists them: the brief is kept on
+    the instance, under the language and the very values it is made of (an instance changed in place makes a
+    new one)."""
+    made_of = (translation.get_language(), perk.pk, perk.title_pl, perk.title_en, perk.kind, perk.value,
+               perk.daily_limit_per_card, perk.monthly_limit)
+    kept = perk.__dict__.get("_till_brief")
+    if kept is None or kept[0] != made_of:
+        brief = {"id": perk.pk, "title": str(perk.title), "kind": str(perk.kind),
+                 "value": None if perk.value is None else _perk_value_field().to_representation(perk.value),
+                 "daily_limit_per_card": perk.daily_limit_per_card, "monthly_limit": perk.monthly_limit}
+        kept = perk.__dict__["_till_brief"] = (made_of, brief)
+    return dict(kept[1])  # the caller's own copy
 
 
 def verification_data(outcome) -> dict:

@@ -147,6 +147,26 @@ def test_the_answer_is_exactly_the_verification_serializers(till, partner, card,
         assert json.loads(json.dumps(verification_data(outcome))) == expected
 
 
+
+def test_a_perks_brief_in_the_answer_follows_the_language_and_a_change_made_in_place(till, partner, card):
+    from django.utils import translation
+
+    from loyalty.serializers import PerkBriefSerializer, _perk_brief
+
+    perk = PerkFactory(partner=partner, kind="percent", value=Decimal("15"), title_pl="Kawa", title_en="Coffee")
+    with translation.override("pl"):
+        assert _perk_brief(perk)["title"] == "Kawa"
+        assert _perk_brief(perk)["title"] == "Kawa"  # kept
+    with translation.override("en"):
+        assert _perk_brief(perk)["title"] == "Coffee"
+    perk.title_en, perk.value, perk.daily_limit_per_card = "Tea", Decimal("20"), 2
+    with translation.override("en"):
+        assert _perk_brief(perk) == json.loads(json.dumps(PerkBriefSerializer(perk).data))
+        assert _perk_brief(perk)["title"] == "Tea" and _perk_brief(perk)["value"] == "20.00"
+        _perk_brief(perk)["title"] = "changed by a caller"
+        assert _perk_brief(perk)["title"] == "Tea", "each caller gets its own copy"
+
+
 CARD_CASES = [  # (status, valid_from, valid_until) relative to today, as the database allows them
     ("active", -30, 30), ("active", 0, 0), ("active", -30, -1), ("active", 1, 30),
     ("pending", None, None), ("pending", 1, 30), ("suspended", -30, 30), ("expired", -60, -1),
