@@ -14,8 +14,8 @@ def t(lang: str, msgid: str) -> str:
 def choose_language(page, lang: str) -> None:
     """Use the header's language switch (the portal is Polish first); a no-op for Polish."""
     if page.locator("html").get_attribute("lang") != lang:
-        with page.expect_navigation():  # the switch posts and redirects back: wait for the new page
-            page.locator(f"header form.lang-switch button[value='{lang}']").click()
+        # The switch posts and redirects back: wait for the new page.
+        click_and_load(page, page.locator(f"header form.lang-switch button[value='{lang}']"))
     assert page.locator("html").get_attribute("lang") == lang
 
 

@@ -195,23 +195,20 @@ def test_resident_card_from_sign_up_to_till_use(page, steps, axe, lang, other_pa
     office.wait_for_url("**/admin/login/**")
     office.fill("#id_username", programme["staff"].email)
     office.fill("#id_password", PASSWORD)
-    with office.expect_navigation():
-        office.locator("#login-form [type=submit]").click()
+    click_and_load(office, office.locator("#login-form [type=submit]"))
     assert office.url.endswith("/admin/"), "logged into the admin"
     office.steps("admin index")
     office.locator("a[href='/admin/loyalty/card/']").first.click()
     office.wait_for_url("**/admin/loyalty/card/")
     office.fill("#searchbar", email)
-    with office.expect_navigation():
-        office.locator("#changelist-search [type=submit]").click()
+    click_and_load(office, office.locator("#changelist-search [type=submit]"))
     row = office.locator("#result_list tbody tr", has_text=number)
     assert row.count() == 1
     assert shown_status(lang, "pending") in row.inner_text()
     row.locator("input[name=_selected_action]").check()
     office.select_option("select[name=action]", "action_activate_card")
     office.steps("card selected, action chosen")
-    with office.expect_navigation():
-        office.locator("#changelist-form .actions [type=submit]").click()
+    click_and_load(office, office.locator("#changelist-form .actions [type=submit]"))
     assert shown_n(lang, "%(n)d card updated.", "%(n)d cards updated.", 1) % {"n": 1} in office.locator(
         "ul.messagelist").inner_text()
     row = office.locator("#result_list tbody tr", has_text=number)
