@@ -32,13 +32,16 @@ class Target:
 
 
 def _worker(host: str, port: int, target: Target, duration: float, seed: int, out: mp.Queue,
-            share: list[Request] | None = None) -> None:
+            share: list[Request] | None = None, start_at: float | None = None) -> None:
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection(host, port, timeout=30)
     latencies: list[float] = []
     errors = 0
     statuses: dict[int, int] = {}
-    end = time.perf_counter() + duration
+    if start_at is not None:  # every worker starts at the same moment, after all of them were spawned
+        time.sleep(max(0.0, start_at - time.perf_counter()))
+    began = time.perf_counter()
+    end = began + duration
     queue = iter(share) if share is not None else None
     while time.perf_counter() < end:
         if queue is not None:
@@ -62,35 +65,52 @@ def _worker(host: str, port: int, target: Target, duration: float, seed: int, ou
             continue
         latencies.append(time.perf_counter() - started)
         statuses[response.status] = statuses.get(response.status, 0) + 1
-    out.put((latencies, errors, statuses))
+    out.put((latencies, errors, statuses, began, time.perf_counter()))
 
 
-def run(host: str, port: int, target: Target, *, duration: float, concurrency: int) -> dict:
-    """Throughput (requests/s) and p50/p95/p99 latency (ms) of one target."""
+def run(host: str, port: int, target: Target, *, duration: float, concurrency: int, seed: int = 0) -> dict:
+    """Throughput (requests/s) and p50/p95/p99 latency (ms) of one target. The workers are spawned first and
+    start together, so the throughput is of the `duration` they all ran, not of the processes' start-up (which
+    would weigh more in a short run than in a long one). `seed` varies the random requests between runs."""
     queue: mp.Queue = mp.Queue()
     concurrency = target.concurrency or concurrency
     shares = [target.requests[i::concurrency] if target.sequential else None for i in range(concurrency)]
-    workers = [mp.Process(target=_worker, args=(host, port, target, duration, i, queue, shares[i]))
+    start_at = time.perf_counter() + 0.2 + 0.05 * concurrency
+    workers = [mp.Process(target=_worker, args=(host, port, target, duration, seed * 1000 + i, queue, shares[i],
+                                                 start_at))
                for i in range(concurrency)]
-    started = time.perf_counter()
     for w in workers:
         w.start()
     results = [queue.get() for _ in workers]
     for w in workers:
         w.join()
-    elapsed = time.perf_counter() - started
+    return _summary(target.name, concurrency, [r[:3] for r in results],
+                    max(r[4] for r in results) - min(r[3] for r in results))
+
+
+def merge(name: str, runs: list[dict]) -> dict:
+    """One summary of several runs of the same target (the slices of an interleaved measurement)."""
+    return _summary(name, max(r.get("concurrency") or 0 for r in runs),
+                    [(r["_latencies"], r.get("errors", 0), r.get("statuses", {})) for r in runs],
+                    sum(r.get("seconds") or 0 for r in runs))
+
+
+def _summary(name: str, concurrency: int, results: list[tuple[list[float], int, dict]], elapsed: float) -> dict:
     latencies = sorted(lat for r in results for lat in r[0])
     statuses: dict[int, int] = {}
     for r in results:
         for code, n in r[2].items():
             statuses[code] = statuses.get(code, 0) + n
     if not latencies:
-        return {"name": target.name, "requests": 0, "errors": sum(r[1] for r in results), "statuses": statuses}
+        return {"name": name, "requests": 0, "errors": sum(r[1] for r in results), "statuses": statuses,
+                "_latencies": [], "seconds": elapsed}
+    raw = latencies
     if len(latencies) == 1:
         latencies = latencies * 2  # quantiles need two points
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
-        "name": target.name,
+        "name": name,
+        "_latencies": raw,  # for merge(); not written to the JSON
         "requests": sum(statuses.values()),
         "errors": sum(r[1] for r in results),
         "statuses": statuses,

@@ -11,15 +11,16 @@
    - voting day:       a burst of votes by distinct residents in one round (each request sent once; some residents
                        try twice at the same moment), then the votes recorded are counted;
    - dashboard:        the office dashboard of the centre with 100,000 cards and 1,000,000 checks (one client).
-4. Prints requests, throughput, p50/p95/p99 latency, each endpoint's share of the ceiling (loaded again for
-   BENCH_CEILING_AROUND seconds right before and after the endpoint: the share is of their mean), and PASS/FAIL per goal;
+4. Prints requests, throughput, p50/p95/p99 latency, each endpoint's share of the ceiling (the endpoint is loaded
+   in BENCH_SLICES slices, each between two loads of the ceiling of BENCH_CEILING_AROUND / 2 seconds: the share is
+   of the ceiling over all of them; a burst is between one ceiling before and one after), and PASS/FAIL per goal;
    `--json FILE` writes every figure. Any 5xx, a lost or doubled vote, or a failed goal makes the exit status 1.
 
 Run it with `make bench`. Environment: BENCH_DURATION (s, default 20), BENCH_CONCURRENCY (client processes,
 default 2 x CPUs), BENCH_WORKERS (gunicorn workers, default 2 x CPUs + 1), BENCH_VOTERS (default 3000),
 BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PUBLIC_CACHE (0: public reads uncached, the "before" figures),
 BENCH_ONLY (comma-separated endpoint keys, e.g. "ceiling,verify"), BENCH_CEILING_AROUND (s, default 5; 0: every
-share is of the first ceiling).
+share is of the first ceiling), BENCH_SLICES (default 4; 1: one ceiling before and one after each endpoint).
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ ONLY = {k.strip() for k in os.environ.get("BENCH_ONLY", "").split(",") if k.stri
 # 700-1,260 req/s in one half hour), so a ceiling measured once at the start is a poor yardstick for the last
 # endpoint. 0 turns it off (every share is of the first ceiling, also kept in the JSON as ratio_first_ceiling).
 CEILING_AROUND = float(os.environ.get("BENCH_CEILING_AROUND", "5"))
+# An endpoint loaded for a while (not a burst, not one client) is loaded in BENCH_SLICES slices of
+# BENCH_DURATION / BENCH_SLICES seconds, each between two loads of the ceiling of BENCH_CEILING_AROUND / 2 seconds
+# (ceiling, endpoint, ceiling, …, endpoint, ceiling), and its share is of the ceiling over all those loads. With
+# one slice the ceiling is loaded once before and once after. Seen here on 2026-12-07: the ceiling moved between
+# 530 and 710 req/s within one minute, so one 20-second load between two 5-second ceilings could land on a fast
+# ceiling and a slow endpoint, or the other way round; interleaving makes both see the same machine.
+SLICES = max(1, int(os.environ.get("BENCH_SLICES", "4")))
 
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -385,7 +393,7 @@ def main() -> None:
     endpoints = _endpoints()
     from django.db import connections
 
-    from bench.load import Target, run
+    from bench.load import Target, merge, run
 
     machine = _machine()
     extra = EXTRA
@@ -394,35 +402,56 @@ def main() -> None:
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(WORKERS),
          "--log-level", "warning"], cwd=ROOT)
     ceiling_target = None
+    seeds = iter(range(1, 10**6))
 
-    def ceiling_now() -> float | None:
-        if not CEILING_AROUND or ceiling_target is None:
-            return None
-        run(HOST, PORT, ceiling_target, duration=1.0, concurrency=CONCURRENCY)  # warm-up
-        return run(HOST, PORT, ceiling_target, duration=CEILING_AROUND, concurrency=CONCURRENCY).get("rps")
+    def ceiling_slice(seconds: float) -> dict:
+        return run(HOST, PORT, ceiling_target, duration=seconds, concurrency=CONCURRENCY, seed=next(seeds))
 
     try:
         _wait_until_up()
         for e in endpoints:
-            around = e.key != "ceiling" and e.concurrency is None
-            before = ceiling_now() if around else None
+            around = e.key != "ceiling" and e.concurrency is None and bool(CEILING_AROUND) and ceiling_target
+            interleaved = around and not e.sequential and SLICES > 1
             requests = e.build()
             connections.close_all()
             target = Target(e.name, e.method, requests, sequential=e.sequential, concurrency=e.concurrency)
+            if around:
+                ceiling_slice(1.0)  # warm-up
             if not e.sequential:
-                run(HOST, PORT, target, duration=min(3.0, DURATION), concurrency=CONCURRENCY)  # warm-up
-            e.result = run(HOST, PORT, target, duration=DURATION if not e.sequential else 600,
-                           concurrency=CONCURRENCY)
+                run(HOST, PORT, target, duration=min(3.0, DURATION), concurrency=CONCURRENCY,
+                    seed=next(seeds))  # warm-up
+            if interleaved:
+                # Ceiling, endpoint, ceiling, endpoint, …, ceiling: each slice of the endpoint between two of
+                # the ceiling, so a drift of the machine's speed weighs on both alike.
+                ceilings, slices = [ceiling_slice(CEILING_AROUND / 2)], []
+                for _ in range(SLICES):
+                    slices.append(run(HOST, PORT, target, duration=DURATION / SLICES, concurrency=CONCURRENCY,
+                                      seed=next(seeds)))
+                    ceilings.append(ceiling_slice(CEILING_AROUND / 2))
+                e.result = merge(e.name, slices)
+                ceiling_all = merge("ceiling", ceilings)
+                e.result["ceiling_around"] = [round(ceiling_all.get("rps") or 0, 1)]
+                e.result["slices"] = [
+                    {"rps": round(r.get("rps") or 0, 1),
+                     "ceiling_around": [round(ceilings[i].get("rps") or 0, 1),
+                                        round(ceilings[i + 1].get("rps") or 0, 1)]} for i, r in enumerate(slices)]
+            else:
+                before = ceiling_slice(CEILING_AROUND).get("rps") if around else None
+                e.result = run(HOST, PORT, target, duration=DURATION if not e.sequential else 600,
+                               concurrency=CONCURRENCY, seed=next(seeds))
+                if around and before:
+                    ceiling_slice(1.0)  # warm-up
+                    after = ceiling_slice(CEILING_AROUND).get("rps")
+                    e.result["ceiling_around"] = [round(before, 1), round(after or 0, 1)]
             if e.after:
                 e.result["votes"] = e.after(e.result)
             if e.key == "ceiling":
                 ceiling_target = target
-            elif around and before:
-                after = ceiling_now()
-                e.result["ceiling_around"] = [round(before, 1), round(after or 0, 1)]
+            around_text = "/".join(f"{x:.0f}" for x in e.result.get("ceiling_around", []))
             print(f"  {e.name}: {e.result.get('rps', 0):.0f} req/s"
-                  + (f" (ceiling around it: {before:.0f}, {after:.0f} req/s)" if e.result.get("ceiling_around")
-                     else ""), flush=True)
+                  + (f" (ceiling around it: {around_text} req/s"
+                     + (f", {SLICES} slices each between two of the ceiling)" if interleaved else ")")
+                     if around_text else ""), flush=True)
         if any(e.key == "dashboard" for e in endpoints):
             extra["dashboard_queries"] = _dashboard_queries(
                 next(e for e in endpoints if e.key == "dashboard").build()[0].headers["Cookie"])
@@ -463,7 +492,8 @@ def main() -> None:
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": machine,
             "settings": {"duration_s": DURATION, "client_processes": CONCURRENCY, "gunicorn_workers": WORKERS,
                          "voters": VOTERS, "public_cache": os.environ.get("BENCH_PUBLIC_CACHE", "1") != "0"},
-            "endpoints": [{"key": e.key, "endpoint": e.name, "method": e.method, **e.result} for e in endpoints],
+            "endpoints": [{"key": e.key, "endpoint": e.name, "method": e.method,
+                           **{k: v for k, v in e.result.items() if not k.startswith("_")}} for e in endpoints],
             "extra": extra, "goals": goals, "passed": all(g["pass"] is not False for g in goals),
         }, indent=2, default=str))
         print(f"\nfigures written to {args.json}")
