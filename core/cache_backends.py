@@ -28,6 +28,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         """A value as stored by this cache, read by a script (core.throttling.read_and_count)."""
         return self._serializer.loads(raw)
 
+    def encode(self, value):
+        """A value as this cache stores it, written beside plain strings (core.throttling.set_many_with_plain)."""
+        return self._serializer.dumps(value)
+
 
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params) -> None:

@@ -33,15 +33,23 @@ from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 _PREFIX = "rate"
 
-# KEYS: the plain keys to read (ARGV[1] of them), then one sorted set per scope. ARGV: the number of plain keys,
-# now, a unique member, the position among the plain keys of the client's identifier (0: none), then (limit,
-# duration) per sorted set. With an identifier, each sorted set's key holds "{ident}", replaced by that key's
-# value; when that key is missing nothing is counted. Answers: each plain key's value (nil when missing), then per
-# sorted set "" when counted, else "<oldest time>:<count>" (strings: Lua numbers would be truncated).
+# KEYS: the plain keys to read (ARGV[1] of them), then one sorted set per scope (ARGV[5] of them), then one fixed
+# window per guarded limit. ARGV: the number of plain keys, now, a unique member, the position among the plain keys
+# of the client's identifier (0: none), the number of sorted sets, the positions among the plain keys of the guard
+# and of the version (0: none), then (limit, duration) per sorted set, then (seconds, tag) per fixed window. With an
+# identifier, each sorted set's and window's key holds "{ident}", replaced by that key's value; when that key is
+# missing nothing is counted. A fixed window is counted (INCR, EXPIRE) only when every sorted set took the request
+# and the guard, "<version>|<expires>|,<tag>,<tag>,", is of the version read, not expired, and holds the window's
+# tag. Answers: each plain key's value (nil when missing), then per sorted set "" when counted, else
+# "<oldest time>:<count>" (strings: Lua numbers would be truncated), then per window its count (a string), or
+# false when not counted.
 _SLIDING_SCRIPT = """
 local reads = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
 local ident_at = tonumber(ARGV[4])
+local sets = tonumber(ARGV[5])
+local guard_at = tonumber(ARGV[6])
+local version_at = tonumber(ARGV[7])
 local out = {}
 for i = 1, reads do
   out[i] = redis.call('GET', KEYS[i])
@@ -53,24 +61,52 @@ if ident_at > 0 then
     return out
   end
 end
-for i = reads + 1, #KEYS do
-  local key = KEYS[i]
-  if ident then
-    local a, b = string.find(key, '{ident}', 1, true)
-    key = string.sub(key, 1, a - 1) .. ident .. string.sub(key, b + 1)
+local function named(key)
+  if not ident then
+    return key
   end
+  local a, b = string.find(key, '{ident}', 1, true)
+  if not a then
+    return key
+  end
+  return string.sub(key, 1, a - 1) .. ident .. string.sub(key, b + 1)
+end
+local refused = false
+for i = reads + 1, reads + sets do
+  local key = named(KEYS[i])
   local j = i - reads
-  local limit = tonumber(ARGV[3 + 2 * j])
-  local duration = tonumber(ARGV[4 + 2 * j])
+  local limit = tonumber(ARGV[6 + 2 * j])
+  local duration = tonumber(ARGV[7 + 2 * j])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
   local count = redis.call('ZCARD', key)
   if count >= limit then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     out[i] = (oldest[2] or '') .. ':' .. count
+    refused = true
   else
     redis.call('ZADD', key, now, ARGV[3])
     redis.call('EXPIRE', key, math.ceil(duration))
     out[i] = ''
+  end
+end
+local tags = nil
+if not refused and guard_at > 0 and version_at > 0 and out[guard_at] and out[version_at] then
+  local version, expires, listed = string.match(out[guard_at], '^([^|]*)|([^|]*)|(.*)$')
+  if version == out[version_at] and tonumber(expires) and tonumber(expires) > now then
+    tags = listed
+  end
+end
+for i = reads + sets + 1, #KEYS do
+  local j = i - reads - sets
+  local seconds = tonumber(ARGV[6 + 2 * sets + 2 * j])
+  local tag = ARGV[7 + 2 * sets + 2 * j]
+  if tags and string.find(tags, ',' .. tag .. ',', 1, true) then
+    local key = named(KEYS[i])
+    local count = redis.call('INCR', key)
+    redis.call('EXPIRE', key, seconds + 5)
+    out[i] = tostring(count)
+  else
+    out[i] = false
   end
 end
 return out
@@ -123,16 +159,50 @@ def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | N
     counted for it, or not at all (answers None) when the key is missing. `decode_with` gives a name's stored
     bytes to a function of the caller's (given the cache's own decoder as well) instead of decoding them here;
     a cache other than Redis answers decoded values."""
+    found, answers, _windows = read_and_count_guarded(names, limits, ident_from=ident_from,
+                                                      decode_with=decode_with, now=now)
+    return found, answers
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A fixed-window limit counted in read_and_count_guarded's round trip only where the guard lets it: the
+    guard (one of the names read) must be `guard_value(version, expires, tags)` of the version read, not expired,
+    and list `tag`. Counted with the same keys as fixed_window_hits, so the two share their counts."""
+
+    limit: Limit
+    tag: str
+
+
+def guard_value(version: Any, expires: float, tags: list[str]) -> str:
+    """What read_and_count_guarded's guard holds: the version it was made under, when it stops counting (Unix
+    seconds) and its tags."""
+    return f"{version}|{expires!r}|,{','.join(tags)},"
+
+
+def read_and_count_guarded(names: list[str], limits: list[Limit], *, ident_from: str | None = None,
+                           decode_with: dict[str, Callable[[bytes], Any]] | None = None, now: float | None = None,
+                           guarded: list[Guarded] | None = None, guard_from: str | None = None,
+                           version_from: str | None = None,
+                           ) -> tuple[dict[str, Any], list[tuple[bool, float | None]] | None,
+                                      list[float | bool | None]]:
+    """read_and_count, and in the same round trip the `guarded` fixed windows (their names may hold IDENT too),
+    each counted only when every one of `limits` took the request and the guard (`guard_from`, one of `names`,
+    see guard_value) is of the version `version_from` (one of `names`) holds, not expired, and lists its tag.
+    The third answer has per guarded window: False when it was not counted (the caller counts it otherwise,
+    if at all), else as fixed_window_hits answers (None, or the seconds to wait when over its limit). Off Redis
+    the guarded windows are never counted here."""
     now = time.time() if now is None else now
+    guarded = guarded or []
     client = _redis()
     decode = getattr(getattr(cache, "_cache", None), "decode", None)
     if client is None or (names and decode is None):
         found = cache.get_many(names) if names else {}
         if ident_from is not None:
             if found.get(ident_from) is None:
-                return found, None
+                return found, None, [False] * len(guarded)
             limits = [limit.for_ident(found[ident_from]) for limit in limits]
-        return found, _sliding_elsewhere(limits, now)
+        return found, _sliding_elsewhere(limits, now), [False] * len(guarded)
     script = _scripts.get(id(client))
     if script is None:
         script = _scripts[id(client)] = client.register_script(_SLIDING_SCRIPT)
@@ -140,18 +210,23 @@ def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | N
     # any key): about 4 µs a key on the till's path.
     keys = [cache.make_key(name) for name in names]
     keys += [cache.make_key(f"{_PREFIX}:{limit.name}") for limit in limits]
-    ident_at = names.index(ident_from) + 1 if ident_from is not None else 0
-    args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}", ident_at]
+    windows = [int(now // g.limit.seconds) for g in guarded]
+    keys += [cache.make_key(f"{_PREFIX}:{g.limit.name}:{window}") for g, window in zip(guarded, windows, strict=True)]
+    position = {name: i + 1 for i, name in enumerate(names)}
+    args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}", position.get(ident_from, 0), len(limits),
+                  position.get(guard_from, 0) if guarded else 0, position.get(version_from, 0) if guarded else 0]
     for limit in limits:
         args += [limit.allowed, limit.seconds]
+    for g in guarded:
+        args += [g.limit.seconds, g.tag]
     answers = script(keys=keys, args=args, client=client)
     special = decode_with or {}
     found = {name: special[name](raw, decode) if name in special else decode(raw)
              for name, raw in zip(names, answers, strict=False) if raw is not None}
     if ident_from is not None and len(answers) == len(names):
-        return found, None  # no identifier: nothing counted
+        return found, None, [False] * len(guarded)  # no identifier: nothing counted
     out = []
-    for limit, answer in zip(limits, answers[len(names):], strict=True):
+    for limit, answer in zip(limits, answers[len(names):len(names) + len(limits)], strict=True):
         answer = answer.decode() if isinstance(answer, bytes) else answer
         if not answer:
             out.append((True, None))
@@ -159,7 +234,32 @@ def read_and_count(names: list[str], limits: list[Limit], *, ident_from: str | N
         oldest, count = answer.rsplit(":", 1)
         out.append((False, _sliding_wait(now, limit.seconds, limit.allowed,
                                           float(oldest) if oldest else None, int(count))))
-    return found, out
+    counted: list[float | bool | None] = []
+    for g, window, answer in zip(guarded, windows, answers[len(names) + len(limits):], strict=True):
+        counted.append(False if answer is None else _window_wait(g.limit, window, int(answer), now))
+    return found, out, counted
+
+
+def set_many_with_plain(values: dict[str, Any], plain: dict[str, str], seconds: int) -> None:
+    """`cache.set_many(values, seconds)` and, in the same round trip on Redis, `plain` stored as the strings
+    themselves (Django's cache would pickle them), for the scripts here to read (a guard). Off Redis the plain
+    values are not stored: no script reads them there."""
+    client = _redis()
+    encode = getattr(getattr(cache, "_cache", None), "encode", None)
+    if client is None or encode is None or not plain:
+        cache.set_many(values, seconds)
+        return
+    pipe = client.pipeline(transaction=False)
+    for name, value in values.items():
+        pipe.set(cache.make_key(name), encode(value), ex=seconds)
+    for name, value in plain.items():
+        pipe.set(cache.make_key(name), value, ex=seconds)
+    pipe.execute()
+
+
+def _window_wait(limit: Limit, window: int, count: int, now: float) -> float | None:
+    """A fixed window's answer: the seconds until it ends when the count is over the limit, else None."""
+    return (window + 1) * limit.seconds - now if count > limit.allowed else None
 
 
 def _sliding_elsewhere(limits: list[Limit], now: float) -> list[tuple[bool, float | None]]:
@@ -206,8 +306,7 @@ def fixed_window_hits(limits: list[Limit], *, now: float | None = None) -> list[
             except ValueError:  # expired between the two calls
                 cache.set(name, 1, limit.seconds + 5)
                 counts.append(1)
-    return [(window + 1) * limit.seconds - now if count > limit.allowed else None
-            for limit, window, count in zip(limits, windows, counts, strict=True)]
+    return [_window_wait(limit, window, count, now) for limit, window, count in zip(limits, windows, counts, strict=True)]
 
 
 class RateThrottles(BaseThrottle):

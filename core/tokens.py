@@ -31,12 +31,22 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from core.rows import one_row
-from core.throttling import COUNTED_ATTRIBUTE, IDENT, RateThrottles, read_and_count
+from core.throttling import (
+    COUNTED_ATTRIBUTE,
+    IDENT,
+    Guarded,
+    RateThrottles,
+    guard_value,
+    read_and_count_guarded,
+    set_many_with_plain,
+)
 
 IDENTITY_SECONDS = 300
 _VERSION_KEY = "identity:v"
 _ENTRY_PREFIX = "identity:t:"
 _USER_PREFIX = "identity:u:"  # the user id of a token entry, read by the throttle script
+_GUARD_PREFIX = "identity:g:"  # what a token entry may act for (its view's identity_tags), read by the script
+GUARDED_ATTRIBUTE = "_identity_guarded"  # on a request: {limit name: answer} of the view's identity_limits
 _TOKEN_LABEL = "authtoken.Token"
 _identity_models: set[str] = {_TOKEN_LABEL}
 
@@ -156,6 +166,10 @@ def _decoded_entry(raw: bytes, decode: Callable[[bytes], Any]) -> dict:
     return entry
 
 
+def _plain(raw: bytes, _decode: Callable[[bytes], Any]) -> bytes:
+    return raw  # a guard, stored as a plain string for the throttle script (not pickled)
+
+
 def _entry_key(key: str) -> str:
     return _ENTRY_PREFIX + hashlib.sha256(key.encode()).hexdigest()
 
@@ -173,10 +187,14 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
         self._parts = getattr(view, "identity_parts", None) or {}
         self._cached = getattr(view, "cache_token_identity", True)
         self._view = view
+        self._request = request
         self._counted = None
+        self._guarded = None
         answer = super().authenticate(request)
         if self._counted is not None:
             setattr(request, COUNTED_ATTRIBUTE, self._counted)  # RateThrottles takes these answers
+        if self._guarded:
+            setattr(request, GUARDED_ATTRIBUTE, self._guarded)  # the view's identity_limits, counted
         return answer
 
     def authenticate_credentials(self, key):
@@ -184,14 +202,22 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             return ExpiringTokenAuthentication.authenticate_credentials(self, key)
         entry_key = _entry_key(key)
         user_key = _USER_PREFIX + entry_key[len(_ENTRY_PREFIX):]
+        guard_key = _GUARD_PREFIX + entry_key[len(_ENTRY_PREFIX):]
         # The view's throttles are counted in the same round trip as the identity is read, for the user the
-        # token's entry names (core.throttling.read_and_count).
+        # token's entry names (core.throttling.read_and_count), and so are the limits the view names for this
+        # request (identity_limits), where the entry's guard lists their tags (identity_tags).
         view = getattr(self, "_view", None)
         limits = (RateThrottles.limits_for(view, ident=IDENT, signed_in=True)
                   if view is not None and RateThrottles.used_by(view) else [])
-        found, answers = read_and_count([_VERSION_KEY, entry_key, user_key], limits,
-                                        ident_from=user_key if limits else None,
-                                        decode_with={entry_key: _decoded_entry})
+        guarded: list[Guarded] = []
+        request = getattr(self, "_request", None)
+        if limits and request is not None and hasattr(view, "identity_limits") and hasattr(view, "identity_tags"):
+            guarded = view.identity_limits(request, IDENT)
+        found, answers, counted = read_and_count_guarded(
+            [_VERSION_KEY, entry_key, user_key, *([guard_key] if guarded else [])], limits,
+            ident_from=user_key if limits else None,
+            decode_with={entry_key: _decoded_entry, guard_key: _plain},
+            guarded=guarded, guard_from=guard_key, version_from=_VERSION_KEY)
         version = found.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, _fresh_version(), None)
@@ -206,11 +232,16 @@ class CachedTokenAuthentication(ExpiringTokenAuthentication):
             stored.__dict__.pop("password", None)  # deferred: read from the database if ever asked for
             parts = {name: build(user) for name, build in getattr(self, "_parts", {}).items()}
             entry = {"v": version, "user": stored, "created": token.created, "parts": parts}
-            # The user's id apart, as a plain number the throttle script can read.
-            cache.set_many({entry_key: entry, user_key: user.pk}, _identity_seconds())
+            # The user's id apart, as a plain number the throttle script can read, and what the identity may act
+            # for (the view's identity_tags), for the limits the script counts with it.
+            guard = ({guard_key: guard_value(version, token_expires_at(token).timestamp(), view.identity_tags(parts))}
+                     if hasattr(view, "identity_tags") else {})
+            set_many_with_plain({entry_key: entry, user_key: user.pk}, guard, _identity_seconds())
         token._identity = (entry_key, entry)
         if answers is not None and found.get(user_key) == user.pk:
             self._counted = ([limit.for_ident(user.pk) for limit in limits], answers)
+            self._guarded = {g.limit.for_ident(user.pk).name: answer
+                             for g, answer in zip(guarded, counted, strict=True) if answer is not False}
         return self.check_expiry(user, token)
 
 

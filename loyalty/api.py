@@ -31,7 +31,8 @@ from core.cache import PublicCacheMixin
 from core.centre import staff_centre
 from core.errors import Code, refusal
 from core.openapi import SingleObjectSchema
-from core.tokens import has_cached_identity, identity_part
+from core.parsers import peek_json
+from core.tokens import GUARDED_ATTRIBUTE, has_cached_identity, identity_part
 
 from . import selectors, services, throttles, tokens
 from .filters import CardFilter, CheckFilter, PartnerFilter, PerkFilter
@@ -201,6 +202,23 @@ class VerifyViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends: list = []
 
+    @staticmethod
+    def identity_tags(parts: dict) -> list[str]:
+        """What a till's cached identity acts for: its partners (core.tokens guards identity_limits with them)."""
+        return [throttles.partner_tag(partner.pk) for partner in parts.get(TILL_PART, [])]
+
+    def identity_limits(self, request: Request, ident: str) -> list:
+        """A typed look-up's limits, counted by the token authentication in the round trip that reads the till's
+        identity (where the identity acts for the partner named), instead of a round trip of their own: only for
+        a body that names a partner and no token and that the request serializer takes, as `create` counts it."""
+        body = peek_json(request)
+        if not isinstance(body, dict) or body.get("token") or not body.get("partner"):
+            return []
+        incoming = VerifyRequestSerializer(data=body)
+        if not incoming.is_valid() or incoming.validated_data.get("token"):
+            return []
+        return throttles.typed_lookup_guarded(user_ident=ident, partner_id=incoming.validated_data["partner"])
+
     @extend_schema(
         request=VerifyRequestSerializer, description=VERIFY_OUTCOMES,
         responses={
@@ -219,7 +237,8 @@ class VerifyViewSet(viewsets.GenericViewSet):
         data = incoming.validated_data
         partner = _till_partner(request, data)
         if not data.get("token"):
-            wait = throttles.typed_lookup_wait(user=request.user, partner=partner)
+            wait = throttles.typed_lookup_wait(user=request.user, partner=partner,
+                                               counted=getattr(request, GUARDED_ATTRIBUTE, None))
             if wait is not None:
                 raise Throttled(wait=wait)
         outcome = services.verify_card(user=request.user, partner=partner, token=data.get("token", ""),

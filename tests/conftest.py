@@ -127,8 +127,10 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def redis_commands(monkeypatch) -> list[str]:
-    """The names of the Redis commands the cache sends from now on, in order (clear it after a warm-up); the test is
-    skipped when the cache is not Redis."""
+    """The names of the Redis commands the cache sends from now on, in order (clear it after a warm-up), a
+    pipeline's as "PIPELINE" (one round trip); the test is skipped when the cache is not Redis."""
+    from redis.client import Pipeline
+
     from core import throttling
 
     client = throttling._redis()
@@ -142,6 +144,14 @@ def redis_commands(monkeypatch) -> list[str]:
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(type(client), "execute_command", counted)
+    sent = Pipeline.execute
+
+    def pipeline(self, *args, **kwargs):
+        if self.command_stack:
+            commands.append("PIPELINE")
+        return sent(self, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", pipeline)
     return commands
 
 

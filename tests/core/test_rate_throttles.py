@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 from rest_framework.throttling import SimpleRateThrottle
 
-from core.throttling import Limit, RateThrottles, fixed_window_hits, read_and_count, sliding_window_hits
+from core.throttling import (
+    IDENT,
+    Guarded,
+    Limit,
+    RateThrottles,
+    fixed_window_hits,
+    guard_value,
+    read_and_count,
+    read_and_count_guarded,
+    set_many_with_plain,
+    sliding_window_hits,
+)
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -81,7 +92,7 @@ def test_on_redis_all_the_scopes_are_one_round_trip(db, redis_commands):
     assert commands == ["EVALSHA"]  # by its SHA1, not its text
     commands.clear()
     fixed_window_hits(limits)
-    assert commands == []  # a pipeline: one round trip, not a command each
+    assert commands == ["PIPELINE"]  # one round trip, not a command each
 
 
 def test_cache_reads_and_the_counts_come_back_together(db):
@@ -154,3 +165,53 @@ def test_without_the_tokens_user_id_in_the_cache_the_throttle_counts_the_request
     cache.delete(tokens._USER_PREFIX + tokens._entry_key(key).removeprefix(tokens._ENTRY_PREFIX))  # evicted
     statuses += [api.get("/api/v1/centres/").status_code for _ in range(3)]
     assert statuses == [200, 200, 200, 429]
+
+
+# --- Guarded fixed windows, counted in the same script -----------------------------------------------------
+
+@pytest.fixture
+def guarded_world(db, redis_commands):
+    """A version, an identifier (user 7) and a guard of that version listing partner 1, as core.tokens keeps them."""
+    from django.core.cache import cache
+
+    cache.set("test:v", 41, None)
+    set_many_with_plain({"test:u": 7}, {"test:g": guard_value(41, 2_000.0, ["partner:1"])}, 60)
+    return cache
+
+
+def _count(*, sliding=None, tag="partner:1", now=1_000.0):
+    windows = [Guarded(Limit(f"typed:user:{IDENT}", 2, 300), tag), Guarded(Limit("typed:partner:1", 5, 300), tag)]
+    return read_and_count_guarded(["test:v", "test:u", "test:g"], sliding or [Limit(f"s:{IDENT}", 10, 60)],
+                                  ident_from="test:u", decode_with={"test:g": lambda raw, decode: raw},
+                                  guarded=windows, guard_from="test:g", version_from="test:v", now=now)
+
+
+def test_guarded_windows_count_with_the_same_keys_as_fixed_window_hits(guarded_world):
+    assert _count()[2] == [None, None]
+    # The window the script counted is the one fixed_window_hits counts: the third hit of user 7 is over 2.
+    assert fixed_window_hits([Limit("typed:user:7", 2, 300)], now=1_000.0) == [None]
+    assert _count()[2] == [pytest.approx(200.0), None]  # (1000 // 300 + 1) * 300 - 1000
+
+
+def test_guarded_windows_are_not_counted_without_their_tag_or_a_fresh_guard(guarded_world):
+    cache = guarded_world
+    assert _count(tag="partner:2")[2] == [False, False]  # the identity does not act for partner 2
+    assert _count(now=2_001.0)[2] == [False, False]  # the guard's token has expired
+    cache.incr("test:v")  # a membership changed: the guard is of an older version
+    assert _count()[2] == [False, False]
+    set_many_with_plain({}, {"test:g": guard_value(42, 2_000.0, ["partner:1"])}, 60)
+    assert _count()[2] == [None, None]
+    assert fixed_window_hits([Limit("typed:partner:1", 5, 300)], now=1_000.0) == [None]  # counted once: 2 of 5
+
+
+def test_guarded_windows_are_not_counted_when_a_sliding_limit_refuses(guarded_world):
+    found, answers, windows = _count(sliding=[Limit(f"s:{IDENT}", 0, 60)])
+    assert answers[0][0] is False and windows == [False, False]
+    assert found["test:u"] == 7 and found["test:g"].startswith(b"41|")
+
+
+def test_guarded_windows_off_redis_are_left_to_the_caller(db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _found, answers, windows = read_and_count_guarded(
+        [], [Limit("s:1", 10, 60)], guarded=[Guarded(Limit("typed:partner:1", 5, 300), "partner:1")])
+    assert answers == [(True, None)] and windows == [False]

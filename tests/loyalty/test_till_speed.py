@@ -20,7 +20,8 @@ from loyalty import services, tokens
 from loyalty.models import Card, Check
 from loyalty.serializers import VerificationSerializer, verification_data
 from tests.conftest import end_database_session
-from tests.loyalty.factories import CardFactory, PerkFactory
+from tests.factories import MembershipFactory
+from tests.loyalty.factories import CardFactory, PartnerFactory, PerkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +254,96 @@ def test_the_one_statement_check_reads_only_the_card_columns_the_till_needs(part
     assert len(queries.captured_queries) == 1
     assert {"secret", "address", "email", "postal_code", "city"} <= outcome.check.card.get_deferred_fields()
     assert outcome.check.card.number == card.number
+
+
+# --- Typed look-ups: their limits counted in the identity's round trip -------------------------------------
+
+def _typed(api, partner, card, **extra):
+    return api.post(URL, {"partner": partner.pk, "number": card.number, **extra})
+
+
+def test_a_typed_check_by_a_known_till_token_is_one_redis_round_trip(till_api, partner, card, redis_commands):
+    """The typed-number limits per till account and per partner are counted in the script that reads the identity
+    (they were a pipeline of their own: two round trips)."""
+    commands = redis_commands
+    _typed(till_api, partner, card)  # the first request of the token builds its identity and its guard
+    commands.clear()
+    assert _typed(till_api, partner, card).status_code == 200
+    assert commands == ["EVALSHA"]
+
+
+def test_typed_limits_counted_with_the_identity_count_each_request_once(till_api, partner, card, settings,
+                                                                        redis_commands):
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (3, 300), "partner": (100, 300)}
+    codes = [_typed(till_api, partner, card).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = _typed(till_api, partner, card)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 300
+    assert _post(till_api, partner, card).status_code == 200  # a QR token is a proof: never counted
+
+
+def test_the_partner_limit_is_shared_by_the_partners_tills_and_its_till_page(till_api, partner, card, settings,
+                                                                             redis_commands):
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (100, 300), "partner": (3, 300)}
+    colleague = APIClient()
+    colleague.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(
+        user=MembershipFactory(business=partner.business, role="till").user).key)
+    codes = [_typed(api, partner, card).status_code for api in (till_api, colleague, till_api, colleague)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_a_till_naming_another_partner_spends_none_of_its_allowance(till_api, partner, card, settings,
+                                                                    redis_commands):
+    """The guard: a till account's identity counts a partner's typed limit only for the partners it acts for."""
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (100, 300), "partner": (2, 300)}
+    victim = PartnerFactory(centre=partner.centre)
+    victims_till = APIClient()
+    victims_till.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(
+        user=MembershipFactory(business=victim.business, role="till").user).key)
+    for _ in range(5):
+        assert _typed(till_api, victim, card).status_code == 403
+    assert [_typed(victims_till, victim, card).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_removed_membership_stops_the_counting_at_once(till_api, till, partner, card, settings, redis_commands):
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (100, 300), "partner": (2, 300)}
+    assert _typed(till_api, partner, card).status_code == 200  # counted: 1 of 2
+    BusinessMembership.objects.filter(user=till).delete()
+    for _ in range(3):
+        assert _typed(till_api, partner, card).status_code == 403  # the guard is of an old version: not counted
+    owner = APIClient()
+    owner.credentials(HTTP_AUTHORIZATION="Token " + Token.objects.create(
+        user=MembershipFactory(business=partner.business, role="owner").user).key)
+    assert [_typed(owner, partner, card).status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_typed_request_refused_by_the_apis_throttle_or_its_body_counts_no_typed_limit(
+        till_api, partner, card, settings, redis_commands):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (3, 300), "partner": (100, 300)}
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "verify": "2/min"}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+        assert [_typed(till_api, partner, card).status_code for _ in range(4)] == [200, 200, 429, 429]  # 2 of 3
+    for body in ({"perk": "many"}, {"code": "1" * 20}, {"business": -1}):
+        assert _typed(till_api, partner, card, **body).status_code == 400
+    assert [_typed(till_api, partner, card).status_code for _ in range(2)] == [200, 429]  # 3 of 3, then over
+
+
+def test_a_malformed_body_with_an_unknown_token_is_still_refused_as_unauthenticated(partner):
+    """The body is read before the authentication answers (for the typed limits), yet an unknown token is a 401
+    whatever the body, and a malformed body of a known till is DRF's own 400."""
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    answer = stranger.generic("POST", URL, '{"partner": 1, "number": ', content_type="application/json")
+    assert answer.status_code == 401
+
+
+def test_a_malformed_body_of_a_known_till_gets_the_parsers_own_error(till_api, partner, card):
+    _post(till_api, partner, card)
+    for raw in ('{"partner": 1, "number": ', '{"partner": 1, "number": "12\\u0000"}', "[1, 2]"):
+        answer = till_api.generic("POST", URL, raw, content_type="application/json")
+        assert answer.status_code == 400, raw
+    assert answer.json()["type"] == "validation_error"
