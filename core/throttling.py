@@ -15,7 +15,10 @@ the till's cached identity and counts the request's throttles in one round trip 
 once), not by sending their text with each call.
 
 `fixed_window_hits` counts fixed windows (INCR + EXPIRE) for several limits in one pipeline: the till's typed-number
-limits per till account and per partner (loyalty.throttles).
+limits per till account and per partner (loyalty.throttles). `read_and_count_guarded` counts such windows in the
+identity's script as well, each only where a guard kept beside the identity (`guard_value`: its version, its
+expiry, its tags) lists the window's tag, and only when every sliding limit took the request; the till's typed
+look-ups use it, guarded by the partners the till acts for, so a typed number costs no round trip of its own.
 """
 
 from __future__ import annotations

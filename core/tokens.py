@@ -10,6 +10,12 @@ an app registered (`register_identity_models`) is saved or deleted — so a revo
 removed membership is refused on the very next request, on every web server sharing the cache. Entries also live
 only settings.API_TOKEN_CACHE_SECONDS (default 300). Changes that bypass model signals (`QuerySet.update()`, raw
 SQL) call `bump_identities()`. The cache key is a hash of the token, and the cached user carries no password hash.
+
+A view may also name limits to count in the identity's round trip (`identity_limits(request, ident)`, fixed windows
+each with a tag) and what an identity acts for (`identity_tags(parts)`): the tags are kept beside the entry as a
+guard of the entry's version and the token's expiry, and the script counts a limit only where the guard, of the
+version it reads, lists the limit's tag (core.throttling.read_and_count_guarded). The request carries the answers
+of the limits counted (GUARDED_ATTRIBUTE, by limit name); a limit not counted there is the view's to count.
 """
 
 from __future__ import annotations
