@@ -347,3 +347,15 @@ def test_a_malformed_body_of_a_known_till_gets_the_parsers_own_error(till_api, p
         answer = till_api.generic("POST", URL, raw, content_type="application/json")
         assert answer.status_code == 400, raw
     assert answer.json()["type"] == "validation_error"
+
+
+def test_an_identity_made_by_another_view_counts_typed_limits_in_the_view(till_api, partner, card, settings,
+                                                                          redis_commands):
+    """An identity cached by a view that keeps no guard (the revocation list) has none: the typed limits are then
+    counted by the verification view itself, as before, and still hold."""
+    settings.LOYALTY_TYPED_LOOKUPS = {"user": (2, 300), "partner": (100, 300)}
+    assert till_api.get(f"/api/v1/loyalty/revocations/?partner={partner.pk}").status_code == 200
+    redis_commands.clear()
+    assert _typed(till_api, partner, card).status_code == 200
+    assert redis_commands == ["EVALSHA", "PIPELINE"]
+    assert [_typed(till_api, partner, card).status_code for _ in range(2)] == [200, 429]
