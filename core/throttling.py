@@ -214,7 +214,7 @@ def read_and_count_guarded(names: list[str], limits: list[Limit], *, ident_from:
     keys = [cache.make_key(name) for name in names]
     keys += [cache.make_key(f"{_PREFIX}:{limit.name}") for limit in limits]
     windows = [int(now // g.limit.seconds) for g in guarded]
-    keys += [cache.make_key(f"{_PREFIX}:{g.limit.name}:{window}") for g, window in zip(guarded, windows, strict=True)]
+    keys += [cache.make_key(_window_name(g.limit, window)) for g, window in zip(guarded, windows, strict=True)]
     position = {name: i + 1 for i, name in enumerate(names)}
     args: list = [len(names), repr(now), f"{now!r}:{uuid.uuid4().hex}", position.get(ident_from, 0), len(limits),
                   position.get(guard_from, 0) if guarded else 0, position.get(version_from, 0) if guarded else 0]
@@ -260,6 +260,11 @@ def set_many_with_plain(values: dict[str, Any], plain: dict[str, str], seconds: 
     pipe.execute()
 
 
+def _window_name(limit: Limit, window: int) -> str:
+    """The cache name of a limit's fixed window: one for fixed_window_hits and the guarded script alike."""
+    return f"{_PREFIX}:{limit.name}:{window}"
+
+
 def _window_wait(limit: Limit, window: int, count: int, now: float) -> float | None:
     """A fixed window's answer: the seconds until it ends when the count is over the limit, else None."""
     return (window + 1) * limit.seconds - now if count > limit.allowed else None
@@ -291,7 +296,7 @@ def fixed_window_hits(limits: list[Limit], *, now: float | None = None) -> list[
     until the window ends when the hit is over the limit, else None. One pipeline on Redis."""
     now = time.time() if now is None else now
     windows = [int(now // limit.seconds) for limit in limits]
-    names = [f"{_PREFIX}:{limit.name}:{window}" for limit, window in zip(limits, windows, strict=True)]
+    names = [_window_name(limit, window) for limit, window in zip(limits, windows, strict=True)]
     client = _redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)

@@ -215,6 +215,7 @@ class VerifyViewSet(viewsets.GenericViewSet):
         if not isinstance(body, dict) or body.get("token") or not body.get("partner"):
             return []
         incoming = VerifyRequestSerializer(data=body)
+        request._verify_incoming = incoming  # validated once: `create` takes it for this very body
         if not incoming.is_valid() or incoming.validated_data.get("token"):
             return []
         return throttles.typed_lookup_guarded(user_ident=ident, partner_id=incoming.validated_data["partner"])
@@ -232,7 +233,9 @@ class VerifyViewSet(viewsets.GenericViewSet):
                 "Too many checks, or too many typed numbers from this till account or this partner.")),
         })
     def create(self, request: Request) -> Response:
-        incoming = VerifyRequestSerializer(data=request.data)
+        incoming = getattr(request, "_verify_incoming", None)
+        if incoming is None or incoming.initial_data is not request.data:  # not validated by identity_limits
+            incoming = VerifyRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         partner = _till_partner(request, data)

@@ -359,3 +359,21 @@ def test_an_identity_made_by_another_view_counts_typed_limits_in_the_view(till_a
     assert _typed(till_api, partner, card).status_code == 200
     assert redis_commands == ["EVALSHA", "PIPELINE"]
     assert [_typed(till_api, partner, card).status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_typed_body_is_validated_once(till_api, partner, card, monkeypatch, redis_commands):
+    """The body validated for the typed limits (identity_limits) is the one the view answers from."""
+    from loyalty.serializers import VerifyRequestSerializer
+
+    _typed(till_api, partner, card)  # the first request of the token builds its identity and its guard
+    calls = []
+    validate = VerifyRequestSerializer.to_internal_value
+
+    def counted(self, data):
+        calls.append(data)
+        return validate(self, data)
+
+    monkeypatch.setattr(VerifyRequestSerializer, "to_internal_value", counted)
+    assert _typed(till_api, partner, card).status_code == 200
+    assert _typed(till_api, partner, card, perk="many").json()["errors"][0]["attr"] == "perk"
+    assert len(calls) == 2
